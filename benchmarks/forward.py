@@ -1,0 +1,52 @@
+"""Eager forward pass: mobilenet_lab.MobileNetV1 vs the blog post's implementation.
+
+Both models are timed interleaved in one run with torch.utils.benchmark (2 threads, eval mode,
+no_grad), at batch 1 and 8. Prints medians and the ratio ours / seed (<= 1.0 means ours is not
+slower). Run: .venv/bin/python benchmarks/forward.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import torch
+import torch.utils.benchmark as tb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed_model import MobileNetV1 as SeedMobileNetV1  # noqa: E402
+
+from mobilenet_lab import MobileNetV1  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per candidate")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    models = {"seed": SeedMobileNetV1(1.0).eval(), "ours": MobileNetV1().eval()}
+    print(f"torch {torch.__version__}, {args.threads} threads, {args.rounds} interleaved rounds")
+    for batch in (1, 8):
+        x = torch.randn(batch, 3, 224, 224)
+        times: dict[str, list[float]] = {name: [] for name in models}
+        with torch.no_grad():
+            for model in models.values():  # warm-up
+                model(x)
+            for _ in range(args.rounds):
+                for name, model in models.items():
+                    timer = tb.Timer(
+                        "model(x)", globals={"model": model, "x": x}, num_threads=args.threads
+                    )
+                    times[name].append(timer.blocked_autorange(min_run_time=0.5).median)
+        med = {name: statistics.median(t) for name, t in times.items()}
+        print(
+            f"batch {batch}: seed {med['seed'] * 1e3:7.2f} ms  ours {med['ours'] * 1e3:7.2f} ms  "
+            f"ratio ours/seed {med['ours'] / med['seed']:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Execute notebooks in place (outputs and widget state saved), as the book build would.
+
+Usage: python scripts/execute_notebooks.py book/01_standard_convolution.ipynb [...]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path) -> float:
+    """Run ``path`` top to bottom in its own folder and write it back; return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        print(f"{arg}: {execute(Path(arg)):.1f} s", flush=True)
