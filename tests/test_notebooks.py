@@ -1,0 +1,103 @@
+"""Static checks on the committed notebooks (nbval re-runs them; this checks what readers see)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def _cells(nb: Path) -> list[dict]:
+    return json.loads(nb.read_text())["cells"]
+
+
+def _code_cells(nb: Path) -> list[dict]:
+    return [c for c in _cells(nb) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def _text_outputs(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append("".join(out.get("text", "")))
+        for mime, data in out.get("data", {}).items():
+            if mime.startswith("text/"):
+                parts.append("".join(data))
+    return "\n".join(parts)
+
+
+def _toc_files() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {toc["root"]}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.add(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return files
+
+
+def setup_url() -> str:
+    repo = CONFIG["repository"]
+    return f"git+{repo['url']}@{repo['branch']}"
+
+
+def test_config_points_colab_at_github():
+    assert CONFIG["repository"]["url"].startswith("https://github.com/")
+    assert CONFIG["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+class TestNotebook:
+    def test_in_toc(self, nb):
+        assert f"book/{nb.stem}" in _toc_files()
+
+    def test_setup_cell_installs_from_the_configured_repository(self, nb):
+        first = "".join(_code_cells(nb)[0]["source"])
+        assert "import mobilenet_lab" in first and "except ImportError" in first
+        assert f'"mobilenet-lab @ {setup_url()}"' in first, (
+            "setup cell out of step with _config.yml"
+        )
+        assert not re.search(r"pip install[^\n]*\btorch\b", first), (
+            "the setup cell must not touch torch"
+        )
+
+    def test_executed_in_order_without_errors(self, nb):
+        cells = _code_cells(nb)
+        counts = [c["execution_count"] for c in cells]
+        assert None not in counts, "every code cell must be executed (commit executed notebooks)"
+        assert counts == sorted(counts), "cells were executed out of order"
+        for cell in cells:
+            tags = cell.get("metadata", {}).get("tags", [])
+            if "raises-exception" not in tags:
+                assert not any(o["output_type"] == "error" for o in cell["outputs"])
+
+    def test_outputs_are_clean(self, nb):
+        for cell in _code_cells(nb):
+            text = _text_outputs(cell)
+            assert "Units." not in text, "raw torchinfo units: use mobilenet_lab.summary_text"
+            assert not re.search(r" at 0x[0-9a-f]{6,}", text), "object address in an output"
+            assert "Warning" not in text or "nbval-ignore-output" in cell["metadata"].get(
+                "tags", []
+            )
+            for out in cell.get("outputs", []):
+                assert "image/svg+xml" not in out.get("data", {}), "SVG output: use PNG"
+                assert out.get("name") != "stderr" or "nbval-ignore-output" in cell["metadata"].get(
+                    "tags", []
+                ), f"stderr output in a cell: {''.join(out.get('text', ''))[:200]}"
+
+    def test_kernel_is_python3(self, nb):
+        assert json.loads(nb.read_text())["metadata"]["kernelspec"]["name"] == "python3"
