@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
-from pathlib import Path
 
 import torch
 import torch.utils.benchmark as tb
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from seed_model import MobileNetV1 as SeedMobileNetV1  # noqa: E402
-
-from mobilenet_lab import MobileNetV1  # noqa: E402
+from mobilenet_lab import MobileNetV1
+from mobilenet_lab.seed import MobileNetV1 as SeedMobileNetV1
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
-"""The blog post's implementation (shared/seed/mobilenet_v1_blog_ko.txt), kept verbatim as the
-reference the benchmarks compare against. Only alpha=1 works: its five 512-channel blocks ignore
-alpha (the bug the book's chapter 6 explains)."""
+"""The Korean blog post's implementation, kept as published (only formatted), so the book and the
+benchmarks can run it beside ours. Do not fix it here: its ``MobileNetV1`` fails for any
+``alpha != 1`` (the five 512-channel blocks ignore alpha), which chapter 6 demonstrates."""
 
 import torch
 from torch import nn
