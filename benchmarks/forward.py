@@ -13,7 +13,7 @@ import statistics
 import torch
 import torch.utils.benchmark as tb
 
-from mobilenet_lab import MobileNetV1
+from mobilenet_lab import MobileNetV1, count_mult_adds
 from mobilenet_lab.seed import MobileNetV1 as SeedMobileNetV1
 
 
@@ -42,6 +42,13 @@ def main() -> None:
             f"batch {batch}: seed {med['seed'] * 1e3:7.2f} ms  ours {med['ours'] * 1e3:7.2f} ms  "
             f"ratio ours/seed {med['ours'] / med['seed']:.3f}"
         )
+    counter = tb.Timer(
+        "count_mult_adds(model)",
+        globals={"count_mult_adds": count_mult_adds, "model": models["ours"]},
+        num_threads=args.threads,
+    )
+    seconds = counter.blocked_autorange(min_run_time=1.0).median
+    print(f"count_mult_adds(MobileNetV1(), 224 px): median {seconds * 1e3:.1f} ms")
 
 
 if __name__ == "__main__":

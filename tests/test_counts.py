@@ -149,11 +149,10 @@ def test_layer_counts_rows():
     assert sum(r.params for r in rows) == 4_231_976
 
 
-def test_counting_is_fast_and_restores_mode():
-    import time
-
+def test_counting_restores_training_mode():
     model = ml.MobileNetV1().train()
-    start = time.perf_counter()
     ml.count_mult_adds(model)
-    assert time.perf_counter() - start < 1.0
     assert model.training
+    model.eval()
+    ml.count_mult_adds(model)
+    assert not model.training
