@@ -1,0 +1,124 @@
+"""Checkers for chapter 9, speed in practice."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from ._core import Feedback, call_answer, checker, correct, wrong
+
+FOLD_BN = "ex-09-fold-bn"
+INTENSITY = "ex-09-intensity"
+
+_FOLD_HINT = (
+    "with s = gamma / sqrt(var + eps): scale every output channel's filter by s "
+    "(weight * s.reshape(-1, 1, 1, 1)) and use bias = beta - mean * s"
+)
+
+
+def _reference_fold(weight, gamma, beta, mean, var, eps):
+    scale = gamma / torch.sqrt(var + eps)
+    return weight * scale.reshape(-1, 1, 1, 1), beta - mean * scale
+
+
+@checker(FOLD_BN, _FOLD_HINT)
+def check_fold_bn(fold_bn: Any) -> Feedback:
+    """Check ``fold_bn(weight, gamma, beta, mean, var, eps) -> (weight, bias)``: a BatchNorm
+    (eval mode) folded into the bias-free convolution before it."""
+    g = torch.Generator().manual_seed(9)
+    for c_out, c_in, groups in ((4, 3, 1), (6, 6, 6), (5, 2, 1)):
+        weight = torch.randn(c_out, c_in // groups, 3, 3, generator=g, dtype=torch.float64)
+        gamma = 0.5 + torch.rand(c_out, generator=g, dtype=torch.float64)
+        beta = torch.randn(c_out, generator=g, dtype=torch.float64)
+        mean = torch.randn(c_out, generator=g, dtype=torch.float64)
+        var = 0.5 + torch.rand(c_out, generator=g, dtype=torch.float64)
+        eps = 1e-3
+        args = (weight.clone(), gamma.clone(), beta.clone(), mean.clone(), var.clone(), eps)
+        got = call_answer(fold_bn, *args)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return wrong(
+                FOLD_BN, f"fold_bn should return (weight, bias), got {got!r:.80}", _FOLD_HINT
+            )
+        w, b = got
+        if not isinstance(w, torch.Tensor) or not isinstance(b, torch.Tensor):
+            return wrong(FOLD_BN, "weight and bias should both be tensors", _FOLD_HINT)
+        if tuple(w.shape) != tuple(weight.shape) or tuple(b.shape) != (c_out,):
+            return wrong(
+                FOLD_BN,
+                f"shapes: weight {tuple(w.shape)} (expected {tuple(weight.shape)}), "
+                f"bias {tuple(b.shape)} (expected {(c_out,)})",
+                _FOLD_HINT,
+            )
+        x = torch.randn(2, c_in, 7, 7, generator=g, dtype=torch.float64)
+        want = F.batch_norm(
+            F.conv2d(x, weight, padding=1, groups=groups), mean, var, gamma, beta, False, 0.0, eps
+        )
+        have = F.conv2d(x, w.to(torch.float64), b.to(torch.float64), padding=1, groups=groups)
+        if not torch.allclose(have, want, rtol=1e-6, atol=1e-8):
+            ref_w, _ = _reference_fold(weight, gamma, beta, mean, var, eps)
+            if torch.allclose(w.to(torch.float64), ref_w):
+                return wrong(FOLD_BN, "the weight is right, the bias is not", _FOLD_HINT)
+            if torch.allclose(w.to(torch.float64), weight * (gamma / var).reshape(-1, 1, 1, 1)):
+                return wrong(
+                    FOLD_BN, "divide by the standard deviation sqrt(var + eps)", _FOLD_HINT
+                )
+            return wrong(
+                FOLD_BN,
+                f"conv with your (weight, bias) differs from conv → BatchNorm ({c_out} channels, "
+                f"groups={groups})",
+                _FOLD_HINT,
+            )
+    return correct(FOLD_BN, "conv(x, W', b') equals BatchNorm(conv(x, W)) for every case tried")
+
+
+def _intensity(kind: str, channels: int, size: int) -> float:
+    pixels = size * size
+    if kind == "depthwise":
+        macs, floats = 9 * channels * pixels, 2 * channels * pixels + 9 * channels
+    else:
+        macs, floats = channels * channels * pixels, 2 * channels * pixels + channels * channels
+    return macs / floats
+
+
+_INTENSITY_HINT = (
+    "mult-adds: 9·C·F² (depthwise 3×3) or C·C·F² (pointwise C→C); floats moved: the input "
+    "(C·F²), the output (C·F²) and the weights (9·C or C·C), each once"
+)
+_INTENSITY_CASES = (
+    ("depthwise", 32, 112),
+    ("pointwise", 32, 112),
+    ("depthwise", 512, 14),
+    ("pointwise", 512, 14),
+    ("pointwise", 1024, 7),
+)
+
+
+@checker(INTENSITY, _INTENSITY_HINT)
+def check_intensity(intensity: Any) -> Feedback:
+    """Check ``intensity(kind, channels, size)``: mult-adds per float moved for a stride-1
+    ``"depthwise"`` 3×3 or ``"pointwise"`` C→C convolution on a size×size map."""
+    for kind, c, f in _INTENSITY_CASES:
+        got = call_answer(intensity, kind, c, f)
+        expected = _intensity(kind, c, f)
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            return wrong(
+                INTENSITY,
+                f"intensity({kind!r}, {c}, {f}) should be a number, got {type(got).__name__}",
+                _INTENSITY_HINT,
+            )
+        if isinstance(got, bool) or not math.isclose(value, expected, rel_tol=1e-6):
+            return wrong(
+                INTENSITY,
+                f"intensity({kind!r}, {c}, {f}) = {value:.4g}, expected about {expected:.4g}",
+                _INTENSITY_HINT,
+            )
+    return correct(
+        INTENSITY,
+        "a depthwise 3×3 does about 4.5 mult-adds per float moved, whatever C; a pointwise "
+        f"512→512 on 14×14 about {_intensity('pointwise', 512, 14):.0f}",
+    )
