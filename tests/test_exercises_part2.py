@@ -1,0 +1,194 @@
+"""Chapters 5–7's checkers accept the reference solutions, reject typical wrong answers and
+malformed ones without raising, and report stubs as not done."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from torch import nn
+
+import mobilenet_lab as ml
+from mobilenet_lab import seed
+from mobilenet_lab.architecture import expand
+from mobilenet_lab.exercises import CORRECT, NOT_DONE, WRONG, ch05, ch06, ch07
+
+
+def _stub(*_args, **_kwargs):
+    raise NotImplementedError  # YOUR CODE HERE
+
+
+STUBS = [None, ..., _stub]
+
+
+def _status(feedback) -> str:
+    assert isinstance(feedback, ch05.Feedback)
+    assert isinstance(repr(feedback), str)
+    return feedback.status
+
+
+# --- chapter 5 ---------------------------------------------------------------------------------
+
+
+def block_params(m, n):
+    return ml.count_parameters(ml.DepSepConv(m, n))
+
+
+def fraction_read(h, w):
+    return math.ceil(h / 2) * math.ceil(w / 2) / (h * w)
+
+
+def test_ch05_reference_solutions():
+    assert _status(ch05.check_block_params(block_params)) == CORRECT
+    assert _status(ch05.check_stride_fraction(fraction_read)) == CORRECT
+    assert ch05.check_block_params(lambda m, n: 11 * m + m * n + 2 * n)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (lambda m, n: 9 * m + m * n, "weights only"),
+        (lambda m, n: 13 * m + m * n + 4 * n, "4 numbers"),
+        (lambda m, n: 9 * m * n, "block_params"),
+        (lambda m, n: "75", "whole number"),
+        (lambda m: 1, "TypeError"),
+        (2528, "function"),
+    ],
+)
+def test_ch05_block_params_wrong(answer, word):
+    feedback = ch05.check_block_params(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (lambda h, w: 0.75, "skips"),
+        (lambda h, w: 25.0, "percentage"),
+        (lambda h, w: 0.25, "7×7"),  # right for even sizes only
+        (lambda h, w: "a quarter", "number"),
+        (lambda h, w: 1 / 0, "ZeroDivisionError"),
+        (0.25, "function"),
+    ],
+)
+def test_ch05_stride_fraction_wrong(answer, word):
+    feedback = ch05.check_stride_fraction(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize("stub", STUBS)
+def test_ch05_stubs_not_done(stub):
+    assert _status(ch05.check_block_params(stub)) == NOT_DONE
+    assert _status(ch05.check_stride_fraction(stub)) == NOT_DONE
+
+
+# --- chapter 6 ---------------------------------------------------------------------------------
+
+
+def fixed_seed(alpha, n_classes=1000):
+    model = seed.MobileNetV1(alpha, n_classes)
+    c = int(512 * alpha)
+    model.dsconv4 = nn.Sequential(
+        seed.DepSepConv(int(256 * alpha), c, stride=2),
+        *[seed.DepSepConv(c, c) for _ in range(5)],
+    )
+    return model
+
+
+def test_ch06_reference_solutions():
+    rows = ml.layer_counts(ml.MobileNetV1(0.5))
+    answer = sum(r.weights for r in rows if r.kind == "pointwise")
+    assert _status(ch06.check_pointwise_params(answer)) == CORRECT
+    assert _status(ch06.check_fix_seed(fixed_seed)) == CORRECT
+    assert ch06.check_fix_seed(lambda alpha, n_classes: ml.MobileNetV1(alpha, n_classes))
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (3_139_584, "1.0 MobileNet"),
+        (1_331_592, "whole"),
+        (784_896 + 2 * sum(ml.channel_plan(0.5)[1:]), "too high"),
+        ("784896", "whole number"),
+        (784_896.5, "whole number"),
+        ([784_896], "whole number"),
+    ],
+)
+def test_ch06_pointwise_params_wrong(answer, word):
+    feedback = ch06.check_pointwise_params(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (lambda alpha, n_classes: seed.MobileNetV1(alpha, n_classes), "still fails"),
+        (lambda alpha, n_classes: seed.MobileNetV1(1.0, n_classes), "parameters"),
+        (lambda alpha, n_classes: fixed_seed(alpha), "output"),
+        (lambda alpha, n_classes: "a model", "torch.nn.Module"),
+        (lambda alpha: seed.MobileNetV1(alpha), "TypeError"),
+        (seed.MobileNetV1(1.0), "TypeError"),
+    ],
+)
+def test_ch06_fix_seed_wrong(answer, word):
+    feedback = ch06.check_fix_seed(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize("stub", STUBS)
+def test_ch06_stubs_not_done(stub):
+    assert _status(ch06.check_pointwise_params(stub)) == NOT_DONE
+    assert _status(ch06.check_fix_seed(stub)) == NOT_DONE
+
+
+# --- chapter 7 ---------------------------------------------------------------------------------
+
+
+def predict(alpha, resolution):
+    side, total, c_in = resolution, 0, 3
+    for row, c in zip(expand(ml.TABLE_1), ml.channel_plan(alpha)):
+        side = math.ceil(side / row.stride)
+        if row.kind == "conv":
+            total += ml.standard_conv_mult_adds(3, c_in, c, side)
+        else:
+            total += ml.separable_conv_mult_adds(3, c_in, c, side)
+        c_in = c
+    return total + c_in * 1000
+
+
+def test_ch07_reference_solutions():
+    assert _status(ch07.check_predict_mult_adds(predict)) == CORRECT
+    ratio = ml.count_parameters(ml.MobileNetV1(0.5)) / ml.count_parameters(ml.MobileNetV1(1.0))
+    assert _status(ch07.check_param_ratio(ratio)) == CORRECT
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (lambda a, r: round(568_740_352 * a**2 * (r / 224) ** 2), "approximate"),
+        (lambda a, r: predict(a, r) / 1e6, "not millions"),
+        (lambda a, r: predict(a, r) - 1000 * int(1024 * a), "close"),
+        (lambda a, r: predict(a, r) // 2, "too low"),
+        (lambda a, r: str(predict(a, r)), "whole number"),
+        (lambda a: 1, "TypeError"),
+        (568_740_352, "function"),
+    ],
+)
+def test_ch07_predict_wrong(answer, word):
+    feedback = ch07.check_predict_mult_adds(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [(0.25, "rule of thumb"), (3.178, "upside down"), (0.5, "not the ratio"), ("x", "number")],
+)
+def test_ch07_param_ratio_wrong(answer, word):
+    feedback = ch07.check_param_ratio(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback)
+
+
+@pytest.mark.parametrize("stub", STUBS)
+def test_ch07_stubs_not_done(stub):
+    assert _status(ch07.check_predict_mult_adds(stub)) == NOT_DONE
+    assert _status(ch07.check_param_ratio(stub)) == NOT_DONE
