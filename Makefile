@@ -7,7 +7,16 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: book test lint unit nbval build-check clean lock
+NPM := _build/npm
+VENDOR_STAMP := $(NPM)/.vendored
+VENDOR := _build/vendor/vendor
+WIDGET_FONTS := _build/vendor-extra/book/@jupyter-widgets/html-manager/dist
+STUDENT := _build/student
+CHROMIUM ?= /usr/bin/chromium
+BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
+
+.PHONY: book test lint unit nbval build-check student student-test colab browser browser-deps \
+	vendor execute clean lock
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -17,13 +26,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt
 	@touch $(STAMP)
 
-## Build the HTML book into _build/html (executes every notebook).
-book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript).
+book: $(STAMP) vendor student
+	$(BOOK_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html"
 
-## Lint, unit tests, nbval (strict) on every notebook, and the book build with warnings as errors.
-test: lint unit nbval build-check
+## Lint, unit tests, nbval (strict) on every notebook, the book build with warnings as errors,
+## the student edition, the Colab-faithful run and the offline browser test of the built site.
+test: lint unit nbval build-check student-test colab browser
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -31,14 +41,57 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py
 
 nbval: $(STAMP)
-	@if [ -n "$(NOTEBOOKS)" ]; then $(NBVAL) -q $(NOTEBOOKS); else echo "no notebooks yet"; fi
+	@if [ -n "$(NOTEBOOKS)" ]; then $(NBVAL) -q -n 2 --dist loadscope $(NOTEBOOKS); \
+	else echo "no notebooks yet"; fi
 
-build-check: $(STAMP)
-	rm -rf _build/html _build/jupyter_execute
-	$(BIN)/jupyter-book build . -W -n --keep-going
+## The -W build of `make test`. nbval has just re-executed every chapter and compared its outputs
+## with the committed ones, so this build renders those outputs instead of executing every chapter
+## a second time (BOOK_COMMITTED_OUTPUTS=1, see _ext/book_site.py; `make book` always executes).
+build-check: $(STAMP) vendor student
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
+
+## The student edition (solutions stubbed, checkers kept) in _build/student/, zipped for the book.
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py --out $(STUDENT)
+
+## Both editions: every checker passes in the full one and says "not done yet" in the student one.
+student-test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_student_edition.py
+
+## Every notebook, copied out of the repo, in a venv with only torch, the tooling and the wheel.
+colab: $(STAMP)
+	$(BIN)/python scripts/colab_faithful.py
+
+## MathJax, require.js, the widget manager (served by the site) and playwright-core, from npm.
+vendor: $(VENDOR_STAMP)
+$(VENDOR_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is required: apt-get install -y nodejs npm"; exit 1; }
+	mkdir -p $(NPM) && cp package.json package-lock.json $(NPM)/
+	cd $(NPM) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf _build/vendor _build/vendor-extra && mkdir -p $(VENDOR)/mathjax $(VENDOR)/html-manager
+	cp $(NPM)/node_modules/requirejs/require.js $(VENDOR)/
+	cd $(NPM)/node_modules/mathjax/es5 && cp -r tex-mml-chtml.js input output ui a11y adaptors sre \
+		$(CURDIR)/$(VENDOR)/mathjax/
+	cp $(NPM)/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/html-manager/
+	@# The widget manager's CSS asks for its icon fonts relative to the page (book/*.html).
+	mkdir -p $(WIDGET_FONTS) && cd $(NPM)/node_modules/@jupyter-widgets/html-manager/dist && \
+		cp *.woff* *.ttf *.eot *.svg $(CURDIR)/$(WIDGET_FONTS)/
+	@touch $@
+
+## Open every page of the built book in headless Chromium, offline (build it first).
+browser: vendor browser-deps
+	@test -f _build/html/index.html || $(MAKE) build-check
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots
+
+## Debian's chromium, and fonts for the Korean glossary and the checkers' ✅ ❌ ⏳ in screenshots.
+browser-deps:
+	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium)
+	@fc-list :lang=ko | grep -q . && fc-list | grep -qi emoji || \
+		(apt-get update && apt-get install -y fonts-nanum fonts-noto-color-emoji)
 
 ## Re-execute every notebook in place (after editing one), so committed outputs stay current.
 execute: $(STAMP)

@@ -24,7 +24,9 @@ from .counting import (
     standard_conv_mult_adds,
     standard_conv_params,
 )
+from .data import RandomAffine, digits_datasets, load_cifar10
 from .factorisation import factorised_kernel
+from .inference import InferenceMobileNetV1, fold_batchnorm, optimize_for_inference
 from .layers import (
     ConvBNAct,
     DepSepConv,
@@ -34,11 +36,38 @@ from .layers import (
     StandardConv,
 )
 from .model import MobileNetV1
+from .pretrained import (
+    CheckpointMismatchError,
+    find_weights,
+    imagenet_labels,
+    load_timm_state_dict,
+    mobilenet_from_timm,
+    preprocess,
+    top_k,
+)
 from .summary import summary_text
+from .training import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "History",
+    "RandomAffine",
+    "digits_datasets",
+    "evaluate",
+    "fit",
+    "load_cifar10",
+    "predict",
+    "CheckpointMismatchError",
+    "InferenceMobileNetV1",
+    "find_weights",
+    "fold_batchnorm",
+    "imagenet_labels",
+    "load_timm_state_dict",
+    "mobilenet_from_timm",
+    "optimize_for_inference",
+    "preprocess",
+    "top_k",
     "SHALLOW",
     "TABLE_1",
     "TABLE_1_AS_PRINTED",

@@ -1,0 +1,62 @@
+"""Sphinx fixes for the published book (loaded from _config.yml: ``sphinx.local_extensions``).
+
+Sphinx 7.4 registers an inline ``<script>`` twice when an extension adds it after the builder
+started (``None`` and ``""`` filenames compare unequal), so sphinx-thebe's
+``const THEBE_JS_URL = …`` appeared twice on every page: "Identifier 'THEBE_JS_URL' has already
+been declared". This drops exact duplicates before each page is written.
+
+The theme also gives a text notebook (a MyST ``.md`` page with code cells, such as
+``book/status.md``) a Colab button pointing at the ``.md`` file, which Colab cannot open: launch
+buttons are kept only on pages built from an ``.ipynb``.
+
+``BOOK_COMMITTED_OUTPUTS=1`` in the environment makes one build render the chapters' committed
+outputs instead of executing them (text notebooks such as ``book/status.md`` still execute):
+``make test`` sets it because nbval has just re-executed every chapter and compared its outputs
+with the committed ones. (myst-nb's ``auto`` mode would not do: it executes any notebook with one
+code cell without output.)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _key(script: Any) -> tuple:
+    attributes = getattr(script, "attributes", {})
+    return (
+        getattr(script, "filename", script) or "",
+        tuple(sorted((k, str(v)) for k, v in attributes.items())),
+    )
+
+
+def drop_duplicate_scripts(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    scripts = context.get("script_files")
+    if isinstance(scripts, list):
+        unique = {_key(script): script for script in reversed(scripts)}
+        keep = set(map(id, unique.values()))
+        scripts[:] = [script for script in scripts if id(script) in keep]
+
+
+def drop_launch_buttons_of_text_notebooks(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    if str(app.env.doc2path(pagename, base=False)).endswith(".ipynb"):
+        return
+    buttons = context.get("header_buttons")
+    if isinstance(buttons, list):
+        buttons[:] = [b for b in buttons if b.get("label") != "launch-buttons"]
+
+
+def committed_outputs_from_environment(app: Any, config: Any) -> None:
+    if os.environ.get("BOOK_COMMITTED_OUTPUTS") == "1":
+        config.nb_execution_excludepatterns = [*config.nb_execution_excludepatterns, "*.ipynb"]
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", committed_outputs_from_environment)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", drop_launch_buttons_of_text_notebooks, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

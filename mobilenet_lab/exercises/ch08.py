@@ -1,0 +1,119 @@
+"""Chapter 8 exercises: training on real data."""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+from ._core import call_answer, checker, correct, wrong
+
+EX_POOL = "ex-08-pool-size"
+EX_ACCURACY = "ex-08-accuracy"
+EX_CHEAPEST = "ex-08-cheapest"
+
+_POOL_HINT = (
+    "a 3×3 convolution with padding 1 and stride 2 turns n pixels into ceil(n / 2), i.e. "
+    "(n + 1) // 2; MobileNet v1 has five such layers"
+)
+
+
+def reference_pool_size(input_size: int) -> int:
+    """Side of the feature map that reaches MobileNet v1's average pool."""
+    n = input_size
+    for _ in range(5):
+        n = (n + 1) // 2
+    return n
+
+
+@checker(EX_POOL, _POOL_HINT)
+def check_pool_size(pool_size: Any) -> Any:
+    """Check ``pool_size(input_size)`` against the five stride-2 layers of Table 1."""
+    for size in (224, 32, 64, 48, 33, 100, 8, 1):
+        expected = reference_pool_size(size)
+        got = call_answer(pool_size, size)
+        if isinstance(got, bool) or not isinstance(got, Real) or not float(got).is_integer():
+            return wrong(
+                EX_POOL, f"pool_size({size}) should be a whole number, got {got!r}", _POOL_HINT
+            )
+        if int(got) != expected:
+            direction = "too high" if got > expected else "too low"
+            return wrong(EX_POOL, f"pool_size({size}) = {got} is {direction}", _POOL_HINT)
+    return correct(
+        EX_POOL,
+        "224 px reaches the pool as 7×7, 64 px as 2×2 and 32 px as 1×1: at 32 px the five "
+        "512-channel blocks see 2×2 maps and the last two layers a single pixel",
+    )
+
+
+_ACC_HINT = "count the positions where prediction and label agree, divide by the number of labels"
+
+
+def _reference_accuracy(predictions: list[int], labels: list[int]) -> float:
+    return sum(p == t for p, t in zip(predictions, labels)) / len(labels)
+
+
+@checker(EX_ACCURACY, _ACC_HINT)
+def check_accuracy(accuracy: Any) -> Any:
+    """Check ``accuracy(predictions, labels)``: a fraction in [0, 1] from two equal-length lists."""
+    cases = [
+        ([3, 1, 4, 1, 5], [3, 1, 4, 1, 5]),
+        ([0, 1, 2, 3], [0, 1, 0, 0]),
+        ([7, 7, 7], [1, 2, 3]),
+        ([2, 9, 9, 4, 0, 0, 1, 8], [2, 9, 1, 4, 0, 6, 1, 8]),
+    ]
+    for predictions, labels in cases:
+        expected = _reference_accuracy(predictions, labels)
+        got = call_answer(accuracy, list(predictions), list(labels))
+        if hasattr(got, "item") and callable(got.item):
+            got = got.item()  # a 0-d tensor or NumPy scalar is fine
+        if isinstance(got, bool) or not isinstance(got, Real) or math.isnan(float(got)):
+            return wrong(EX_ACCURACY, f"accuracy should return a number, got {got!r}", _ACC_HINT)
+        got = float(got)
+        if math.isclose(got, 100 * expected) and expected > 0:
+            return wrong(
+                EX_ACCURACY,
+                f"{got} looks like a percentage; return a fraction between 0 and 1",
+                _ACC_HINT,
+            )
+        if not math.isclose(got, expected, abs_tol=1e-9):
+            return wrong(
+                EX_ACCURACY,
+                f"accuracy({predictions}, {labels}) = {got:.4g}, expected {expected:.4g}",
+                _ACC_HINT,
+            )
+    return correct(EX_ACCURACY, "accuracy = correct predictions / all predictions")
+
+
+_CHEAP_HINT = (
+    "keep only the models whose accuracy is at least the target, then take the one with the "
+    "fewest mult-adds; return None when no model reaches the target"
+)
+
+_CHEAP_CASES: list[tuple[list[tuple[str, int, float]], float, Any]] = [
+    (
+        [("conv", 6_200_000, 0.99), ("sep-0.5", 3_000_000, 0.98), ("sep-0.25", 800_000, 0.96)],
+        0.975,
+        "sep-0.5",
+    ),
+    ([("a", 10, 0.5), ("b", 5, 0.9), ("c", 20, 0.95)], 0.9, "b"),
+    ([("a", 10, 0.5), ("b", 5, 0.6)], 0.9, None),
+    ([("big", 100, 0.97), ("small", 1, 0.97)], 0.97, "small"),
+]
+
+
+@checker(EX_CHEAPEST, _CHEAP_HINT)
+def check_cheapest(cheapest: Any) -> Any:
+    """Check ``cheapest(results, target)``: the name of the cheapest model reaching ``target``."""
+    for results, target, expected in _CHEAP_CASES:
+        got = call_answer(cheapest, [tuple(r) for r in results], target)
+        if got != expected:
+            return wrong(
+                EX_CHEAPEST,
+                f"cheapest({results}, {target}) returned {got!r}, expected {expected!r}",
+                _CHEAP_HINT,
+            )
+    return correct(
+        EX_CHEAPEST,
+        "the cheapest model that is good enough is the one to deploy, not the most accurate one",
+    )

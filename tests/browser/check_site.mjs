@@ -1,0 +1,165 @@
+// Open every page of the built book in headless Chromium, offline, and fail on anything broken.
+//
+// Usage: node tests/browser/check_site.mjs [_build/html] [_build/screenshots]
+// Needs Debian's chromium (CHROMIUM, default /usr/bin/chromium) and playwright-core from
+// `make vendor` (_build/npm/node_modules). The site is served by this script on 127.0.0.1; every
+// other request is blocked and counted as a failure. Checks per page: console errors and page
+// errors, failed or 4xx/5xx requests, broken images, math that MathJax did not render, widgets
+// that did not render, internal links (file and #anchor), and the Colab link (a notebook page must
+// link to its own notebook on GitHub, other pages to none). Screenshots go to _build/screenshots/.
+
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
+const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
+const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
+const { chromium } = require("playwright-core");
+
+const TYPES = {
+  ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png",
+  ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf",
+  ".json": "application/json", ".ipynb": "application/json", ".zip": "application/zip",
+  ".txt": "text/plain", ".eot": "application/vnd.ms-fontobject", ".ico": "image/x-icon",
+};
+
+function colabPrefix() {
+  // The launch-button URL the theme builds from _config.yml (see jupyter-book-notes.md).
+  const config = fs.readFileSync(path.join(ROOT, "_config.yml"), "utf8");
+  const url = config.match(/^\s+url:\s*(https:\/\/github\.com\/\S+)/m)[1].replace(/\/$/, "");
+  const branch = config.match(/^\s+branch:\s*(\S+)/m)[1];
+  const colab = config.match(/^\s+colab_url:\s*(\S+)/m)[1].replace(/\/$/, "");
+  return `${colab}/github/${url.replace("https://github.com/", "")}/blob/${branch}/`;
+}
+
+function pages(dir, base = dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name.startsWith("_") ? [] : pages(full, base);
+    return entry.name.endsWith(".html") ? [path.relative(base, full)] : [];
+  }).sort();
+}
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    let file = path.join(SITE, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function checkPage(context, origin, page, failures) {
+  const tab = await context.newPage();
+  const fail = (what) => failures.push(`${page}: ${what}`);
+  tab.on("console", (msg) => { if (msg.type() === "error") fail(`console error: ${msg.text()}`); });
+  tab.on("pageerror", (err) => fail(`JavaScript error: ${err.message}`));
+  tab.on("requestfailed", (req) => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  tab.on("response", (res) => { if (res.status() >= 400) fail(`HTTP ${res.status()}: ${res.url()}`); });
+  await tab.goto(`${origin}/${page}`, { waitUntil: "load" });
+  await tab.waitForLoadState("networkidle").catch(() => {});
+  const info = await tab.evaluate(async () => {
+    if (window.MathJax?.startup?.promise) await window.MathJax.startup.promise;
+    const hasWidgets = !!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
+    for (let i = 0; hasWidgets && i < 100 && !document.querySelector(".jupyter-widgets"); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const math = [...document.querySelectorAll("span.math, div.math")];
+    return {
+      math: math.length,
+      unrendered: math.filter((m) => !m.querySelector("mjx-container")).map((m) => m.textContent.slice(0, 60)),
+      mathErrors: document.querySelectorAll("mjx-merror").length,
+      hasWidgets,
+      widgets: document.querySelectorAll(".jupyter-widgets").length,
+      brokenImages: [...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+      links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+      ids: [...document.querySelectorAll("[id], a[name]")].map((e) => e.id || e.getAttribute("name")),
+    };
+  });
+  for (const text of info.unrendered) fail(`math not rendered by MathJax: ${text}`);
+  if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
+  if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
+  for (const src of info.brokenImages) fail(`broken image: ${src}`);
+  const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
+  await tab.screenshot({ path: shot, fullPage: true });
+  await tab.close();
+  return info;
+}
+
+function checkColab(page, links, prefix, failures) {
+  const colab = [...new Set(links.filter((l) => l.includes("colab.research.google.com")))];
+  const notebook = page.replace(/\.html$/, ".ipynb");
+  const isNotebook = fs.existsSync(path.join(ROOT, notebook));
+  const expected = isNotebook ? [prefix + notebook] : [];
+  if (JSON.stringify(colab) !== JSON.stringify(expected)) {
+    failures.push(`${page}: Colab links ${JSON.stringify(colab)}, expected ${JSON.stringify(expected)}`);
+  }
+}
+
+function checkLinks(origin, results, failures) {
+  for (const [page, info] of Object.entries(results)) {
+    for (const href of new Set(info.links)) {
+      if (!href.startsWith(origin)) continue;
+      const url = new URL(href);
+      let target = decodeURIComponent(url.pathname).replace(/^\//, "");
+      if (target === "" || target.endsWith("/")) target += "index.html";
+      if (!fs.existsSync(path.join(SITE, target))) { failures.push(`${page}: broken link ${href}`); continue; }
+      const anchor = decodeURIComponent(url.hash.slice(1));
+      if (anchor && target.endsWith(".html") && results[target] && !results[target].ids.includes(anchor)) {
+        failures.push(`${page}: link to a missing anchor ${href}`);
+      }
+    }
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const all = pages(SITE);
+  if (!all.length) throw new Error(`no pages in ${SITE}: build the book first`);
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = fs.mkdtempSync("/tmp/chromium-profile-");
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const failures = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    failures.push(`off-site request blocked: ${url}`);
+    return route.abort("blockedbyclient");
+  });
+  const results = {};
+  try {
+    for (const page of all) {
+      results[page] = await checkPage(context, origin, page, failures);
+      checkColab(page, results[page].links, colabPrefix(), failures);
+      const r = results[page];
+      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links`);
+    }
+    checkLinks(origin, results, failures);
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const unique = [...new Set(failures)];
+  for (const f of unique) console.log(`FAIL ${f}`);
+  console.log(`browser test: ${all.length} pages, ${unique.length} problems, ${seconds} s; screenshots in ${SHOTS}`);
+  process.exit(unique.length ? 1 : 0);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

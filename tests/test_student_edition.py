@@ -1,0 +1,227 @@
+"""The student edition (scripts/make_student.py): stubs where the solutions were, checkers kept.
+
+Both directions, on a small synthetic notebook and on every chapter in book/: in the student
+edition every check cell says "Not done yet" and nothing else crashes; in the full edition (the
+committed outputs) every check cell says "✅ Correct". The student notebooks run once, two at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_student import (  # noqa: E402
+    ConventionError,
+    stub_source,
+    student_notebook,
+    write_student_edition,
+)
+
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+CHECK_CALL = re.compile(r"^check_\w+\s*\(", re.MULTILINE)
+NOT_DONE, CORRECT = "Not done yet", "✅ Correct"
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def check_cells(nb: nbformat.NotebookNode) -> list[tuple[int, dict]]:
+    """Code cells that call an exercise checker (and are not solution cells)."""
+    return [
+        (i, c)
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and "solution" not in _tags(c) and CHECK_CALL.search(c.source)
+    ]
+
+
+def text_of(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append("".join(out.get("text", "")))
+        parts.append("".join(out.get("data", {}).get("text/plain", "")))
+        parts.extend(out.get("traceback", []))
+    return "\n".join(parts)
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run a notebook in its own folder, keeping going after errors (they are checked after)."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    return nb
+
+
+def crashes(nb: nbformat.NotebookNode) -> list[str]:
+    """Errors in cells that are not meant to raise."""
+    return [
+        f"cell {i}: {out.get('ename')}: {out.get('evalue')}\n{c.source[:300]}"
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and "raises-exception" not in _tags(c)
+        for out in c.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+# --- the transformation itself --------------------------------------------------------------
+
+
+def test_stub_keeps_signature_and_docstring():
+    source = (
+        "def params(c: int,\n           k: int = 3) -> int:\n"
+        '    """Weights of a depthwise conv."""\n    return c * k * k\n\n'
+        "answer = 16 * 3 * 3 * 3\n"
+        "a, b = 1, 2\n"
+    )
+    stub = stub_source(source)
+    assert "def params(c: int,\n           k: int = 3) -> int:" in stub
+    assert '"""Weights of a depthwise conv."""' in stub
+    assert "raise NotImplementedError  # YOUR CODE HERE" in stub
+    assert "answer = None  # YOUR CODE HERE" in stub
+    assert "a, b = None, None  # YOUR CODE HERE" in stub
+    assert "c * k * k" not in stub and "16 * 3" not in stub
+
+
+def test_stub_rejects_other_statements():
+    with pytest.raises(ConventionError, match="Import"):
+        stub_source("import torch\nanswer = 1\n")
+
+
+# --- a synthetic notebook, end to end ----------------------------------------------------------
+
+CHECKER = '''from mobilenet_lab.exercises._core import call_answer, checker, correct, expect_int
+
+@checker("ex-00-double", hint="multiply by two")
+def check_double(fn):
+    """A checker for the synthetic notebook."""
+    return expect_int("ex-00-double", call_answer(fn, 21), 42, "double(21)")
+
+@checker("ex-00-answer")
+def check_answer(value):
+    return expect_int("ex-00-answer", value, 432, "parameters")
+'''
+
+
+def synthetic() -> nbformat.NotebookNode:
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    solution = code(
+        'def double(x: int) -> int:\n    """Twice x."""\n    return 2 * x\n\nanswer = 16 * 3 * 3 * 3',
+        metadata={"tags": ["solution"]},
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        md("# 0. Synthetic"),
+        code(CHECKER),
+        md(
+            "```{exercise-start}\n:label: ex-00-double\n```\nWrite `double`.\n```{exercise-end}\n```"
+        ),
+        md("```{solution-start} ex-00-double\n:class: dropdown\n```\nSECRET: multiply by two."),
+        solution,
+        md("More SECRET text.\n```{solution-end}\n```\nBack to the lesson."),
+        code("check_double(double)"),
+        code("check_answer(answer)"),
+    ]
+    return nb
+
+
+def test_synthetic_notebook_both_editions(tmp_path):
+    full = tmp_path / "full.ipynb"
+    nbformat.write(synthetic(), full)
+    out = tmp_path / "student"
+    zip_path = write_student_edition([full], out)
+    assert zip_path.is_file()
+    student = nbformat.read(out / "full.ipynb", as_version=4)
+    text = "\n".join(c.source for c in student.cells)
+    assert "SECRET" not in text and "solution-start" not in text and "Back to the lesson." in text
+    assert "2 * x" not in text and "YOUR CODE HERE" in text
+
+    executed = {"full": execute(full), "student": execute(out / "full.ipynb")}
+    for edition, marker in [("full", CORRECT), ("student", NOT_DONE)]:
+        nb = executed[edition]
+        assert not crashes(nb), crashes(nb)
+        cells = check_cells(nb)
+        assert len(cells) == 2
+        for _, cell in cells:
+            assert marker in text_of(cell), (edition, text_of(cell))
+
+
+def test_code_inside_a_solution_must_be_tagged():
+    nb = synthetic()
+    del nb.cells[4].metadata["tags"]
+    with pytest.raises(ConventionError, match="tagged `solution`"):
+        student_notebook(nb)
+
+
+# --- every chapter -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def student_runs(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    """The student edition of every chapter, executed once (two notebooks at a time)."""
+    out = tmp_path_factory.mktemp("student")
+    write_student_edition(NOTEBOOKS, out)
+    paths = [out / nb.name for nb in NOTEBOOKS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return dict(zip([p.name for p in paths], pool.map(execute, paths)))
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_full_edition_checkers_pass(nb):
+    cells = check_cells(nbformat.read(nb, as_version=4))
+    for index, cell in cells:
+        assert CORRECT in text_of(cell), f"cell {index} of {nb.name}: {text_of(cell)[:300]}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_edition_runs_and_reports_not_done(nb, student_runs):
+    executed = student_runs[nb.name]
+    assert not crashes(executed), f"the student edition of {nb.name} crashes:\n" + "\n".join(
+        crashes(executed)
+    )
+    for index, cell in check_cells(executed):
+        assert NOT_DONE in text_of(cell), f"cell {index}: {text_of(cell)[:300]}"
+
+
+# --- the teacher page's exercise index ------------------------------------------------------------
+
+
+def test_teacher_page_lists_every_exercise():
+    from exercise_index import exercises, markdown_table
+
+    labels = {
+        m[1]
+        for nb in NOTEBOOKS
+        for m in re.finditer(
+            r":label:\s*(ex-\S+)", nb.read_text(encoding="utf-8").replace("\\n", "\n")
+        )
+    }
+    found = exercises(NOTEBOOKS)
+    assert {ex.label for ex in found} == labels
+    for ex in found:
+        assert "?" not in (ex.answer, ex.checker, ex.checks), f"incomplete exercise: {ex}"
+    index = markdown_table(found)
+    assert all(label in index for label in labels)
+    assert "{include} ../_build/student/exercises.md" in (ROOT / "book/teachers.md").read_text()
+    built = ROOT / "_build/html/book/teachers.html"
+    if built.exists():  # make test builds the book before this test
+        html = built.read_text(encoding="utf-8")
+        missing = [label for label in labels if label not in html]
+        assert not missing, f"exercises missing from the built teacher page: {missing}"
