@@ -53,3 +53,22 @@ def setup_plots() -> None:
         set_matplotlib_formats("png")
     except ImportError:  # pragma: no cover - outside IPython
         pass
+
+
+def show_table(header: list[str], rows: list[list[object]]) -> None:
+    """Show ``rows`` as a table: HTML in the book and in Jupyter, aligned plain text elsewhere
+    (the ``text/plain`` fallback is what nbval compares)."""
+    import html
+
+    from IPython.display import display
+
+    cells = [[str(v) for v in row] for row in rows]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(header)]
+    lines = [list(header), *cells]
+    text = "\n".join("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in cells
+    )
+    table = f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    display({"text/html": table, "text/plain": text}, raw=True)
