@@ -75,6 +75,20 @@ class TestNotebook:
             "the setup cell must not touch torch"
         )
 
+    def test_setup_cell_is_for_notebook_readers_only(self, nb):
+        """The HTML book hides the `%pip install` cell; every notebook edition keeps it."""
+        tags = _code_cells(nb)[0]["metadata"].get("tags", [])
+        assert "remove-cell" in tags, "tag the setup cell `remove-cell`"
+
+    def test_check_cells_give_nothing_away_in_the_html(self, nb):
+        """A check cell's committed output ("✅ Correct … = 12,800") would reveal the answer
+        under the folded solution: the book hides it (`remove-output`); notebook readers see
+        the feedback when they run the cell."""
+        for cell in _code_cells(nb):
+            last = "".join(cell["source"]).rstrip().split("\n")[-1]
+            if re.match(r"check_\w+\(", last):
+                assert "remove-output" in cell["metadata"].get("tags", []), last
+
     def test_executed_in_order_without_errors(self, nb):
         cells = _code_cells(nb)
         counts = [c["execution_count"] for c in cells]
