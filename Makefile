@@ -10,13 +10,13 @@ NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-wi
 NPM := _build/npm
 VENDOR_STAMP := $(NPM)/.vendored
 VENDOR := _build/vendor/vendor
-WIDGET_FONTS := _build/vendor-extra/book/@jupyter-widgets/html-manager/dist
-STUDENT := _build/student
+WIDGET_FONTS := _build/vendor-extra/book/@jupyter-widgets
+EDITIONS := _build/notebooks
 CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 
-.PHONY: book test lint unit nbval build-check student student-test colab browser browser-deps \
-	vendor execute clean lock
+.PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
+	browser-deps vendor execute cuda-smoke clean lock
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -27,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript).
-book: $(STAMP) vendor student
+book: $(STAMP) vendor notebooks
 	$(BOOK_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html"
 
@@ -41,7 +41,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
+		--ignore=tests/test_notebook_editions.py
 
 nbval: $(STAMP)
 	@if [ -n "$(NOTEBOOKS)" ]; then $(NBVAL) -q -n 2 --dist loadscope $(NOTEBOOKS); \
@@ -50,21 +51,30 @@ nbval: $(STAMP)
 ## The -W build of `make test`. nbval has just re-executed every chapter and compared its outputs
 ## with the committed ones, so this build renders those outputs instead of executing every chapter
 ## a second time (BOOK_COMMITTED_OUTPUTS=1, see _ext/book_site.py; `make book` always executes).
-build-check: $(STAMP) vendor student
+build-check: $(STAMP) vendor notebooks
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
 
-## The student edition (solutions stubbed, checkers kept) in _build/student/, zipped for the book.
-student: $(STAMP)
-	$(BIN)/python scripts/make_student.py --out $(STUDENT)
+## The notebook editions for Colab and Jupyter, in plain Markdown: _build/notebooks/reader/
+## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/make_notebooks.py --out $(EDITIONS)
+student: notebooks
 
-## Both editions: every checker passes in the full one and says "not done yet" in the student one.
-student-test: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_student_edition.py
+## Both editions: no MyST residue, every glued value present, links into the built site resolve;
+## every checker passes in the reader edition and says "not done yet" in the student one.
+student-test: $(STAMP) notebooks
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
+		tests/test_student_edition.py
 
-## Every notebook, copied out of the repo, in a venv with only torch, the tooling and the wheel.
-colab: $(STAMP)
-	$(BIN)/python scripts/colab_faithful.py
+## The reader edition (what Colab users open), copied out of the repo, in a venv with only
+## torch, the tooling and the package's wheel.
+colab: $(STAMP) notebooks
+	$(BIN)/python scripts/colab_faithful.py $(EDITIONS)/reader/*.ipynb
+
+## Every notebook on a CUDA GPU (says so and stops when there is none).
+cuda-smoke: $(STAMP)
+	$(BIN)/python scripts/cuda_smoke.py
 
 ## MathJax, require.js, the widget manager (served by the site) and playwright-core, from npm.
 vendor: $(VENDOR_STAMP)
@@ -77,9 +87,14 @@ $(VENDOR_STAMP): package.json package-lock.json
 	cd $(NPM)/node_modules/mathjax/es5 && cp -r tex-mml-chtml.js input output ui a11y adaptors sre \
 		$(CURDIR)/$(VENDOR)/mathjax/
 	cp $(NPM)/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/html-manager/
-	@# The widget manager's CSS asks for its icon fonts relative to the page (book/*.html).
-	mkdir -p $(WIDGET_FONTS) && cd $(NPM)/node_modules/@jupyter-widgets/html-manager/dist && \
-		cp *.woff* *.ttf *.eot *.svg $(CURDIR)/$(WIDGET_FONTS)/
+	@# The widget manager's bundle loads its icon fonts from the folder of the AMD module that
+	@# declares them, which require.js resolves relative to the page (widgets are on book/*.html):
+	@# `@jupyter-widgets/controls` (and base, html-manager) → book/@jupyter-widgets/, and
+	@# `@jupyter-widgets/html-manager/dist/libembed-amd` → book/@jupyter-widgets/html-manager/dist/.
+	@# The browser test loads every declared font, so both folders are checked.
+	for dir in $(WIDGET_FONTS) $(WIDGET_FONTS)/html-manager/dist; do mkdir -p $$dir && \
+		cp $(NPM)/node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} $$dir/; \
+	done
 	@touch $@
 
 ## Open every page of the built book in headless Chromium, offline (build it first).

@@ -9,6 +9,10 @@ The theme also gives a text notebook (a MyST ``.md`` page with code cells, such 
 ``book/status.md``) a Colab button pointing at the ``.md`` file, which Colab cannot open: launch
 buttons are kept only on pages built from an ``.ipynb``.
 
+A notebook page's Colab button opens the page's **reader edition** (``make notebooks``: plain
+Markdown that Colab renders, solutions folded) on the branch named by the ``notebook_editions``
+setting, ``reader/<notebook>.ipynb``, instead of the MyST source on ``main``.
+
 ``BOOK_COMMITTED_OUTPUTS=1`` in the environment makes one build render the chapters' committed
 outputs instead of executing them (text notebooks such as ``book/status.md`` still execute):
 ``make test`` sets it because nbval has just re-executed every chapter and compared its outputs
@@ -50,13 +54,30 @@ def drop_launch_buttons_of_text_notebooks(
         buttons[:] = [b for b in buttons if b.get("label") != "launch-buttons"]
 
 
+def colab_buttons_open_the_reader_edition(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    branch = app.config.notebook_editions.get("branch")
+    for group in context.get("header_buttons") or []:
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            if button.get("text") == "Colab" and "/blob/" in url and branch:
+                base = url.split("/blob/")[0]
+                name = url.rsplit("/", 1)[1]
+                button["url"] = f"{base}/blob/{branch}/reader/{name}"
+
+
 def committed_outputs_from_environment(app: Any, config: Any) -> None:
     if os.environ.get("BOOK_COMMITTED_OUTPUTS") == "1":
         config.nb_execution_excludepatterns = [*config.nb_execution_excludepatterns, "*.ipynb"]
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("notebook_editions", {}, "html")
     app.connect("config-inited", committed_outputs_from_environment)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", drop_launch_buttons_of_text_notebooks, priority=900)
+    app.connect("html-page-context", colab_buttons_open_the_reader_edition, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

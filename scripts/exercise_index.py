@@ -3,9 +3,9 @@
 For every ``{exercise-start}`` label: its chapter, the task's first sentence, what the reader
 writes (a value or a function, from the ``solution`` cell), the checker (from the check cell) and
 what it checks (the checker's docstring), and a difficulty estimated from the solution's size:
-★ one assignment, ★★ a function of up to 4 lines, ★★★ longer (one list per chapter). ``make student`` writes the table
-to ``_build/student/exercises.md`` and each chapter's learning objectives (from its first cell)
-to ``_build/student/objectives.md``; ``book/teachers.md`` includes both.
+★ one assignment, ★★ a function of up to 4 lines, ★★★ longer (one list per chapter). ``make notebooks`` writes the table
+to ``_build/notebooks/exercises.md`` and each chapter's learning objectives (from its first cell)
+to ``_build/notebooks/objectives.md``; ``book/teachers.md`` includes both.
 
 Usage: python scripts/exercise_index.py [book/*.ipynb] (prints the table).
 """

@@ -1,4 +1,4 @@
-"""The student edition (scripts/make_student.py): stubs where the solutions were, checkers kept.
+"""The student edition (scripts/make_notebooks.py): stubs where the solutions were, checkers kept.
 
 Both directions, on a small synthetic notebook and on every chapter in book/: in the student
 edition every check cell says "Not done yet" and nothing else crashes; in the full edition (the
@@ -18,11 +18,12 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_student import (  # noqa: E402
+from make_notebooks import (  # noqa: E402
     ConventionError,
     stub_source,
     student_notebook,
-    write_student_edition,
+    write_editions,
+    write_student_zip,
 )
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -146,8 +147,9 @@ def test_synthetic_notebook_both_editions(tmp_path):
     full = tmp_path / "full.ipynb"
     nbformat.write(synthetic(), full)
     out = tmp_path / "student"
-    zip_path = write_student_edition([full], out)
-    assert zip_path.is_file()
+    out.mkdir()
+    nbformat.write(student_notebook(synthetic(), "full.ipynb"), out / "full.ipynb")
+    assert write_student_zip([out / "full.ipynb"], out).is_file()
     student = nbformat.read(out / "full.ipynb", as_version=4)
     text = "\n".join(c.source for c in student.cells)
     assert "SECRET" not in text and "solution-start" not in text and "Back to the lesson." in text
@@ -176,9 +178,7 @@ def test_code_inside_a_solution_must_be_tagged():
 @pytest.fixture(scope="session")
 def student_runs(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     """The student edition of every chapter, executed once (two notebooks at a time)."""
-    out = tmp_path_factory.mktemp("student")
-    write_student_edition(NOTEBOOKS, out)
-    paths = [out / nb.name for nb in NOTEBOOKS]
+    paths = write_editions(NOTEBOOKS, tmp_path_factory.mktemp("editions"))["student"]
     with ProcessPoolExecutor(max_workers=2) as pool:
         return dict(zip([p.name for p in paths], pool.map(execute, paths)))
 
@@ -219,7 +219,7 @@ def test_teacher_page_lists_every_exercise():
         assert "?" not in (ex.answer, ex.checker, ex.checks), f"incomplete exercise: {ex}"
     index = markdown_table(found)
     assert all(label in index for label in labels)
-    assert "{include} ../_build/student/exercises.md" in (ROOT / "book/teachers.md").read_text()
+    assert "{include} ../_build/notebooks/exercises.md" in (ROOT / "book/teachers.md").read_text()
     built = ROOT / "_build/html/book/teachers.html"
     if built.exists():  # make test builds the book before this test
         html = built.read_text(encoding="utf-8")

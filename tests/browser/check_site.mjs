@@ -27,12 +27,13 @@ const TYPES = {
 };
 
 function colabPrefix() {
-  // The launch-button URL the theme builds from _config.yml (see jupyter-book-notes.md).
+  // A notebook page's Colab button opens its reader edition on the notebooks branch
+  // (_config.yml: repository.url, launch_buttons.colab_url, notebook_editions.branch).
   const config = fs.readFileSync(path.join(ROOT, "_config.yml"), "utf8");
   const url = config.match(/^\s+url:\s*(https:\/\/github\.com\/\S+)/m)[1].replace(/\/$/, "");
-  const branch = config.match(/^\s+branch:\s*(\S+)/m)[1];
+  const branch = config.match(/^\s+notebook_editions:\s*\n\s+branch:\s*(\S+)/m)[1];
   const colab = config.match(/^\s+colab_url:\s*(\S+)/m)[1].replace(/\/$/, "");
-  return `${colab}/github/${url.replace("https://github.com/", "")}/blob/${branch}/`;
+  return `${colab}/github/${url.replace("https://github.com/", "")}/blob/${branch}/reader/`;
 }
 
 function pages(dir, base = dir) {
@@ -55,6 +56,19 @@ function serve() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+// Judge a page only once it has finished loading, whatever this machine renders first: network
+// idle, then every font the page declares (@font-face, the widget manager's icon fonts too)
+// asked for and loaded or failed, then network idle again. A browser loads a font lazily, when
+// a glyph needs it, so without this the verdict depended on the machine.
+async function settle(tab) {
+  await tab.waitForLoadState("networkidle").catch(() => {});
+  await tab.evaluate(async () => {
+    await Promise.allSettled([...document.fonts].map((font) => font.load()));
+    await document.fonts.ready;
+  });
+  await tab.waitForLoadState("networkidle").catch(() => {});
+}
+
 async function checkPage(context, origin, page, failures) {
   const tab = await context.newPage();
   const fail = (what) => failures.push(`${page}: ${what}`);
@@ -63,7 +77,7 @@ async function checkPage(context, origin, page, failures) {
   tab.on("requestfailed", (req) => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
   tab.on("response", (res) => { if (res.status() >= 400) fail(`HTTP ${res.status()}: ${res.url()}`); });
   await tab.goto(`${origin}/${page}`, { waitUntil: "load" });
-  await tab.waitForLoadState("networkidle").catch(() => {});
+  await settle(tab);
   const info = await tab.evaluate(async () => {
     if (window.MathJax?.startup?.promise) await window.MathJax.startup.promise;
     const hasWidgets = !!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
@@ -86,6 +100,7 @@ async function checkPage(context, origin, page, failures) {
   if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
+  await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
   await tab.screenshot({ path: shot, fullPage: true });
   await tab.close();
@@ -93,10 +108,16 @@ async function checkPage(context, origin, page, failures) {
 }
 
 function checkColab(page, links, prefix, failures) {
+  // A chapter's Colab button opens its reader edition; the teacher page lists every chapter's
+  // student edition; no other page links to Colab.
   const colab = [...new Set(links.filter((l) => l.includes("colab.research.google.com")))];
   const notebook = page.replace(/\.html$/, ".ipynb");
-  const isNotebook = fs.existsSync(path.join(ROOT, notebook));
-  const expected = isNotebook ? [prefix + notebook] : [];
+  let expected = [];
+  if (fs.existsSync(path.join(ROOT, notebook))) expected = [prefix + path.basename(notebook)];
+  if (page === "book/teachers.html") {
+    expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
+      .sort().map((f) => prefix.replace(/\/reader\/$/, "/student/") + f);
+  }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
     failures.push(`${page}: Colab links ${JSON.stringify(colab)}, expected ${JSON.stringify(expected)}`);
   }

@@ -1,0 +1,334 @@
+"""The notebook editions of the book, for Colab, JupyterLab, VS Code and GitHub.
+
+One machinery writes two editions of every chapter from the same source, into
+``_build/notebooks/``:
+
+- ``reader/``: the chapter as the book shows it, in plain Markdown (``myst_markdown``): glued
+  numbers filled in, glossary terms and cross-references linked to the published book, exercises
+  numbered, each written solution folded in ``<details>`` and each solution code cell collapsed;
+  the committed outputs are kept, except the check cells' (run them to see the feedback);
+- ``student/``: the same, except that solutions are gone: every ``solution``-tagged code cell is
+  stubbed (each function body becomes ``raise NotImplementedError  # YOUR CODE HERE``, signature
+  and docstring kept; each assigned value ``None  # YOUR CODE HERE``), the written solution is
+  removed, and every output is cleared.
+
+The two differ only in what happens to solutions. Each notebook opens with an "Open in Colab"
+badge pointing at its own edition on the published ``notebooks`` branch. Also written:
+``mobilenet-lab-student.zip``, the teacher page's exercise index (``exercises.md``), the chapters'
+objectives (``objectives.md``) and the student edition's Colab links (``student_links.md``).
+
+Usage: python scripts/make_notebooks.py [--out _build/notebooks] [book/01_….ipynb ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import yaml
+from myst_markdown import (
+    Book,
+    ConversionError,
+    Converter,
+    collect_book,
+    glue_values,
+    is_glue_output,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+STUB = "  # YOUR CODE HERE"
+ZIP_NAME = "mobilenet-lab-student.zip"
+EDITIONS = ("reader", "student")
+YOUR_TURN = (
+    "✏️ **Your turn**: replace each `# YOUR CODE HERE` in the next cell, run it, then run the "
+    "check below it."
+)
+
+
+class ConventionError(ValueError):
+    """A solution cell that the student edition cannot stub (see CONTRIBUTING.md)."""
+
+
+def _docstring_end(func: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
+    first = func.body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first.end_lineno
+    return None
+
+
+def _stub_function(func: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> str:
+    body_line = func.body[0].lineno
+    header_end = body_line - 1
+    if header_end < func.lineno:  # `def f(): return 1` on one line: rebuild it
+        func.body = [ast.Raise(exc=ast.Name("NotImplementedError", ast.Load()))]
+        return ast.unparse(func) + STUB
+    start = func.decorator_list[0].lineno if func.decorator_list else func.lineno
+    kept = lines[start - 1 : header_end]
+    doc_end = _docstring_end(func)
+    if doc_end is not None:
+        kept += lines[header_end:doc_end]
+    indent = " " * func.body[0].col_offset
+    return "\n".join([*kept, f"{indent}raise NotImplementedError{STUB}"])
+
+
+def _stub_assignment(node: ast.Assign | ast.AnnAssign, source: str) -> str:
+    if isinstance(node, ast.AnnAssign):
+        target = ast.get_source_segment(source, node.target)
+        annotation = ast.get_source_segment(source, node.annotation)
+        return f"{target}: {annotation} = None{STUB}"
+    parts = []
+    for target in node.targets:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            parts.append(ast.get_source_segment(source, target))
+            parts.append(", ".join("None" for _ in target.elts))
+            return " = ".join(parts) + STUB
+        parts.append(ast.get_source_segment(source, target))
+    return " = ".join(parts) + f" = None{STUB}"
+
+
+def stub_source(source: str) -> str:
+    """The student version of one solution cell's code (raises ConventionError if impossible)."""
+    source = source.replace("\r\n", "\n")
+    tree = ast.parse(source)
+    lines = source.split("\n")
+    pieces = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            pieces.append(_stub_function(node, lines))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            pieces.append(_stub_assignment(node, source))
+        else:
+            raise ConventionError(
+                f"line {node.lineno}: a solution cell holds only `def` and `name = value`, "
+                f"not {type(node).__name__}"
+            )
+    text = "\n\n".join(pieces)
+    ast.parse(text)  # the stub must still be valid Python
+    return text + "\n"
+
+
+# --- where the editions live -------------------------------------------------------------------
+
+
+def site_config() -> dict[str, str]:
+    """Published locations, from `_config.yml`: the HTML book and the notebooks branch."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
+    editions = config["sphinx"]["config"]["notebook_editions"]
+    return {
+        "site": config["html"]["baseurl"].rstrip("/") + "/",
+        "colab": f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{repo}/blob/"
+        f"{editions['branch']}/",
+    }
+
+
+def colab_url(edition: str, name: str) -> str:
+    """The Colab link of one notebook of an edition on the published notebooks branch."""
+    return f"{site_config()['colab']}{edition}/{name}"
+
+
+def book_pages() -> list[str]:
+    """Every page in `_toc.yml`, in reading order ("book/04_…", without suffix)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [chapter["file"] for chapter in part.get("chapters", [])]
+    return pages
+
+
+# --- one notebook ---------------------------------------------------------------------------------
+
+COLLAPSED = {"jupyter": {"source_hidden": True}, "cellView": "form"}
+SOLUTION_TITLE = "#@title Solution to {exercise} (double-click to show the code)"
+SCAFFOLD_TITLE = "#@title Checks behind the text (run it; no need to read it)"
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _only_glue(source: str) -> bool:
+    """A cell that only glues values: it does nothing outside the book build."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return bool(tree.body) and all(
+        isinstance(node, (ast.Import, ast.ImportFrom))
+        or (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", "") == "glue"
+        )
+        for node in tree.body
+    )
+
+
+def _collapse(cell: nbformat.NotebookNode, title: str) -> None:
+    """Fold a code cell's source: Colab shows the title, JupyterLab a collapsed input."""
+    cell.metadata.update(COLLAPSED)
+    cell.source = f"{title}\n{cell.source}"
+
+
+def _badge(edition: str, name: str, page: str, site: str) -> str:
+    badge = "https://colab.research.google.com/assets/colab-badge.svg"
+    return (
+        f"[![Open In Colab]({badge})]({colab_url(edition, name)}) · "
+        f"[Read this chapter in the HTML book]({site}{page}.html)"
+    )
+
+
+def edition_notebook(
+    nb: nbformat.NotebookNode, edition: str, book: Book, page: str, name: str = "notebook"
+) -> nbformat.NotebookNode:
+    """The ``reader`` or ``student`` edition of one chapter (a new notebook)."""
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}, got {edition!r}")
+    student = edition == "student"
+    convert = Converter(book, page, glue_values(nb))
+    out = nbformat.v4.new_notebook(metadata=dict(nb.metadata))
+    if student:
+        out.metadata.pop("widgets", None)
+    in_solution, first_code = False, True
+    for index, cell in enumerate(nb.cells):
+        cell = nbformat.from_dict(cell)  # a copy
+        where = f"{name}, cell {index}"
+        if cell.cell_type == "markdown":
+            parts, saw_start = [], False
+            for seg in convert.segments(cell.source):
+                if seg.kind == "solution-start":
+                    in_solution = saw_start = True
+                elif seg.kind == "solution-end":
+                    in_solution = False
+                elif not in_solution:
+                    parts.append(seg.text)
+                elif not student:
+                    parts.append(
+                        f"<details><summary><b>Solution to {convert.exercise}</b></summary>\n\n"
+                        f"{seg.text}\n\n</details>"
+                    )
+            if saw_start and student:
+                parts.append(YOUR_TURN)
+            if not out.cells:
+                parts.insert(0, _badge(edition, name, page, book.site))
+            cell.source = "\n\n".join(parts)
+            if cell.source.strip():
+                out.cells.append(cell)
+            continue
+        if cell.cell_type != "code":
+            out.cells.append(cell)
+            continue
+        tags = _tags(cell)
+        if "solution" in tags:
+            if student:
+                try:
+                    cell.source = stub_source(cell.source)
+                except (SyntaxError, ConventionError) as err:
+                    raise ConventionError(f"{where}: {err}") from err
+            else:
+                _collapse(cell, SOLUTION_TITLE.format(exercise=convert.exercise))
+        elif in_solution and cell.source.strip():
+            raise ConventionError(f"{where}: code inside a solution must be tagged `solution`")
+        elif "remove-cell" in tags and not first_code:
+            if _only_glue(cell.source):
+                continue
+            _collapse(cell, SCAFFOLD_TITLE)
+        elif "remove-input" in tags or "hide-input" in tags:
+            cell.metadata.update({"jupyter": {"source_hidden": True}})
+        if cell.source.strip():
+            first_code = False
+        if student or "remove-output" in tags:
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+        else:
+            cell.outputs = [o for o in cell.outputs if not is_glue_output(o)]
+        out.cells.append(cell)
+    if in_solution:
+        raise ConventionError(f"{name}: a {{solution-start}} without {{solution-end}}")
+    return out
+
+
+def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+    """The student edition of ``nb`` (solutions stubbed), for tests and single notebooks."""
+    pages = book_pages()
+    page = next((p for p in pages if p.endswith(Path(name).stem)), f"book/{Path(name).stem}")
+    book = collect_book(pages, site_config()["site"])
+    return edition_notebook(nb, "student", book, page, name)
+
+
+# --- the whole book ------------------------------------------------------------------------------
+
+
+def write_editions(notebooks: list[Path], out_dir: Path) -> dict[str, list[Path]]:
+    """Write both editions of ``notebooks`` under ``out_dir``; return the written paths."""
+    site = site_config()["site"]
+    book = collect_book(book_pages(), site)
+    written: dict[str, list[Path]] = {}
+    for edition in EDITIONS:
+        folder = out_dir / edition
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.ipynb"):
+            old.unlink()
+        written[edition] = []
+        for path in notebooks:
+            page = str(path.resolve().relative_to(ROOT).with_suffix(""))
+            nb = edition_notebook(nbformat.read(path, as_version=4), edition, book, page, path.name)
+            nbformat.write(nb, folder / path.name)
+            written[edition].append(folder / path.name)
+    return written
+
+
+def write_student_zip(students: list[Path], out_dir: Path) -> Path:
+    zip_path = out_dir / ZIP_NAME
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in students:
+            archive.write(path, f"mobilenet-lab-student/{path.name}")
+    return zip_path
+
+
+def student_links(notebooks: list[Path]) -> str:
+    """The teacher page's list: each chapter's student notebook, opened in Colab (plain links:
+    the site loads nothing from other hosts, so no badge image)."""
+    lines = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        title = nb.cells[0].source.strip().splitlines()[0].lstrip("# ").strip()
+        lines.append(f"- {title}: [student notebook in Colab]({colab_url('student', path.name)})")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "notebooks")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
+    try:
+        written = write_editions(notebooks, args.out)
+    except (ConventionError, ConversionError) as err:
+        print(f"make_notebooks: {err}", file=sys.stderr)
+        return 1
+    zip_path = write_student_zip(written["student"], args.out)
+    from exercise_index import exercises, markdown_table, objectives_markdown
+
+    in_toc = [nb for nb in notebooks if f"book/{nb.stem}" in book_pages()]
+    (args.out / "exercises.md").write_text(markdown_table(exercises(in_toc)))
+    (args.out / "objectives.md").write_text(objectives_markdown(in_toc))
+    (args.out / "student_links.md").write_text(student_links(in_toc))
+    print(
+        f"notebook editions: {len(notebooks)} notebooks each in {args.out}/reader and "
+        f"{args.out}/student; zip {zip_path}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
