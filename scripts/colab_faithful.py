@@ -1,4 +1,7 @@
-"""Colab-faithful test: run every chapter the way a Colab reader would.
+"""Colab-faithful test: run every chapter's reader edition the way a Colab reader would.
+
+Colab users open the reader edition (``make notebooks`` → ``_build/notebooks/reader/``), so that
+is what runs here, not the MyST source.
 
 A fresh virtual environment (``_build/colab-venv``) holds only torch (the pinned CPU wheel), the
 notebook tooling and ``mobilenet_lab`` installed *non-editable from a built wheel*; the notebooks
@@ -8,7 +11,8 @@ Every notebook must run top to bottom, and its setup cell must not fire its ``%p
 that the kernel imported the installed package, not the repository's.
 
 The environment is reused while its inputs (the pins below, from requirements.txt) are unchanged;
-the wheel is rebuilt and reinstalled on every run. Usage: python scripts/colab_faithful.py [NB ...]
+the wheel is rebuilt and reinstalled on every run.
+Usage: python scripts/colab_faithful.py [NB ...]   (default: _build/notebooks/reader/*.ipynb)
 """
 
 from __future__ import annotations
@@ -125,10 +129,11 @@ def run_copies(paths: list[str]) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--execute"]:
         return 1 if run_copies(argv[1:]) else 0
-    notebooks = [Path(a).resolve() for a in argv] or sorted((ROOT / "book").glob("*.ipynb"))
+    reader = ROOT / "_build" / "notebooks" / "reader"
+    notebooks = [Path(a).resolve() for a in argv] or sorted(reader.glob("*.ipynb"))
     if not notebooks:
-        print("colab-faithful: no notebooks yet")
-        return 0
+        print("colab-faithful: no reader edition: run `make notebooks` first")
+        return 1
     start = time.perf_counter()
     python = prepare_venv()
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
