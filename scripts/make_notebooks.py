@@ -144,6 +144,24 @@ def book_pages() -> list[str]:
     return pages
 
 
+def numbered_pages() -> set[str]:
+    """Pages in the `_toc.yml` parts marked ``numbered: true`` (Sphinx numbers their sections)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return {
+        chapter["file"]
+        for part in toc.get("parts", [])
+        if part.get("numbered")
+        for chapter in part.get("chapters", [])
+    }
+
+
+def load_book() -> Book:
+    """Terms, labels, titles and numbering of the whole book, with its published address."""
+    book = collect_book(book_pages(), site_config()["site"])
+    book.numbered = numbered_pages()
+    return book
+
+
 # --- one notebook ---------------------------------------------------------------------------------
 
 COLLAPSED = {"jupyter": {"source_hidden": True}, "cellView": "form"}
@@ -258,10 +276,8 @@ def edition_notebook(
 
 def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The student edition of ``nb`` (solutions stubbed), for tests and single notebooks."""
-    pages = book_pages()
-    page = next((p for p in pages if p.endswith(Path(name).stem)), f"book/{Path(name).stem}")
-    book = collect_book(pages, site_config()["site"])
-    return edition_notebook(nb, "student", book, page, name)
+    page = next((p for p in book_pages() if p.endswith(Path(name).stem)), f"book/{Path(name).stem}")
+    return edition_notebook(nb, "student", load_book(), page, name)
 
 
 # --- the whole book ------------------------------------------------------------------------------
@@ -269,8 +285,7 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> nbfor
 
 def write_editions(notebooks: list[Path], out_dir: Path) -> dict[str, list[Path]]:
     """Write both editions of ``notebooks`` under ``out_dir``; return the written paths."""
-    site = site_config()["site"]
-    book = collect_book(book_pages(), site)
+    book = load_book()
     written: dict[str, list[Path]] = {}
     for edition in EDITIONS:
         folder = out_dir / edition

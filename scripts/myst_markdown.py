@@ -88,6 +88,7 @@ class Book:
     terms: dict[str, str] = field(default_factory=dict)  # lower-case term → anchor
     labels: dict[str, Target] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # page → title
+    numbered: set[str] = field(default_factory=set)  # pages whose sections Sphinx numbers
 
     def url(self, page: str, anchor: str = "") -> str:
         return f"{self.site}{page}.html" + (f"#{anchor}" if anchor else "")
@@ -185,6 +186,7 @@ class Converter:
         self.md = parser()
         self.number = chapter_number(page)
         self.exercises = 0
+        self.sections = [0, 0, 0]  # section numbers below the chapter, as Sphinx counts them
         self.used_glue: set[str] = set()
 
     @property
@@ -332,6 +334,8 @@ class Converter:
         blocks: list[tuple[int, int, list[Segment]]] = []
         cursor: dict = {}
         for token in self.md.parse(text):
+            if token.type == "heading_open" and self.page in self.book.numbered:
+                self._number_heading(lines, token)
             if token.type == "inline" and token.map:
                 self._inline(lines, token, cursor)
             elif token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
@@ -348,6 +352,17 @@ class Converter:
             pos = end
         out.append(Segment("text", self._join(lines[pos:])))
         return self._merge(out)
+
+    def _number_heading(self, lines: list, token: Token) -> None:
+        """ "## Title" → "## 4.2. Title": the numbers the book's numbered toctree gives."""
+        level = int(token.tag[1])
+        if level > 4:
+            return
+        if level > 1:
+            self.sections[level - 2 :] = [self.sections[level - 2] + 1] + [0] * (4 - level)
+        number = ".".join([self.number, *map(str, self.sections[: level - 1])]) + "."
+        start = token.map[0]
+        lines[start] = re.sub(r"^(\s*#+)\s+", lambda m: f"{m[1]} {number} ", lines[start])
 
     @staticmethod
     def _join(lines: list) -> str:

@@ -192,3 +192,28 @@ def test_links_into_the_published_book_resolve_in_the_built_site(editions):
                 if anchor:
                     html = pages.setdefault(path, target.read_text(encoding="utf-8"))
                     assert f'id="{anchor}"' in html, f"{url}: no such anchor"
+
+
+def test_headings_and_exercises_are_numbered_as_the_book_numbers_them(editions):
+    """Where `_toc.yml` numbers a part, a notebook says "4.2. Title" and "Exercise 4.1" exactly
+    where the HTML page does."""
+    from make_notebooks import numbered_pages
+
+    for page in sorted(numbered_pages()):
+        name = Path(page).name + ".ipynb"
+        html = (HTML / f"{page}.html").read_text(encoding="utf-8")
+        in_html = re.findall(r'<h[1-4]><span class="section-number">([\d.]+) </span>', html)
+        text = markdown(editions["reader"][name])
+        in_notebook = re.findall(r"(?m)^#{1,4} ([\d.]+\.) ", text)
+        assert in_notebook == in_html, page
+        exercises_html = re.findall(r"Exercise (\d+\.\d+)", html)
+        exercises_nb = re.findall(r"(?m)^### Exercise (\d+\.\d+)", text)
+        assert exercises_nb == sorted(set(exercises_html), key=exercises_html.index), page
+
+
+def test_numbered_headings():
+    book = Book(site="https://example.org/", numbered={"book/04_sep"})
+    convert = Converter(book, "book/04_sep", {})
+    first = convert.segments("# Title\n\n## One\n\n### One a\n\n## Two")[0].text
+    assert first == "# 4. Title\n\n## 4.1. One\n\n### 4.1.1. One a\n\n## 4.2. Two"
+    assert convert.segments("## Three")[0].text == "## 4.3. Three"
