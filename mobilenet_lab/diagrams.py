@@ -76,14 +76,23 @@ def _draw_filter(ax, conv: nn.Conv2d, index: int, x0: float, y0: float) -> int:
     return drawn
 
 
-def draw_filter_bank(ax, conv: nn.Conv2d, y0: float, gap: float = 0.9, x0: float = 0.0) -> float:
-    """Draw every filter of ``conv`` in one row starting at ``(x0, y0)``; return the row's width."""
+def draw_filter_bank(
+    ax, conv: nn.Conv2d, y0: float, per_row: int = 8, gap: float = 0.9, x0: float = 0.0
+) -> tuple[float, float]:
+    """Draw every filter of ``conv``, ``per_row`` to a line, the lowest line at ``y0``.
+
+    Returns the bank's ``(width, height)`` in units of one weight square."""
+    if per_row < 1:
+        raise ValueError(f"per_row must be a positive int, got {per_row}")
     n, depth, kh, kw = filter_shapes(conv)
-    dx, _ = DEPTH_OFFSET
-    pitch = kw + (depth - 1) * dx + gap
+    dx, dy = DEPTH_OFFSET
+    pitch_x = kw + (depth - 1) * dx + gap
+    pitch_y = kh + (depth - 1) * dy + gap
+    lines = -(-n // per_row)
     for f in range(n):
-        _draw_filter(ax, conv, f, x0 + f * pitch, y0)
-    return n * pitch - gap
+        line, col = divmod(f, per_row)
+        _draw_filter(ax, conv, f, x0 + col * pitch_x, y0 + (lines - 1 - line) * pitch_y)
+    return min(n, per_row) * pitch_x - gap, lines * pitch_y - gap
 
 
 def _label(conv: nn.Conv2d) -> str:
@@ -100,13 +109,14 @@ def draw_figure2(
         "(b) depthwise convolution",
         "(c) pointwise (1×1) convolution",
     ),
-    figsize: tuple[float, float] = (12, 6.2),
+    per_row: int = 8,
+    figsize: tuple[float, float] = (10, 8),
 ):
     """The paper's Figure 2 for three real layers: the standard conv's filters (a) are replaced
     by the depthwise filters (b) followed by the pointwise filters (c).
 
-    One unit square per weight, so each row's size is its layer's weight shape. Returns the
-    matplotlib figure.
+    One unit square per weight, so each filter's size is its weight shape; the filters of a
+    layer are drawn ``per_row`` to a line. Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
@@ -117,15 +127,14 @@ def draw_figure2(
     if len(titles) != 3:
         raise ValueError(f"titles must hold 3 strings, got {len(titles)}")
 
-    dx, dy = DEPTH_OFFSET
-    heights = [kh + (depth - 1) * dy for _, depth, kh, _ in map(filter_shapes, convs)]
-    row_gap = 2.6  # room for the row's label above it
+    row_gap = 2.4  # room for the bank's label above it
     fig, ax = plt.subplots(figsize=figsize)
     y = 0.0
     widths = []
-    for conv, title, height in zip(reversed(convs), reversed(titles), reversed(heights)):
-        widths.append(draw_filter_bank(ax, conv, y))
-        ax.text(0, y + height + 0.5, f"{title}: {_label(conv)}", fontsize=11, va="bottom")
+    for conv, title in zip(reversed(convs), reversed(titles)):
+        width, height = draw_filter_bank(ax, conv, y, per_row=per_row)
+        widths.append(width)
+        ax.text(0, y + height + 0.4, f"{title}: {_label(conv)}", fontsize=12, va="bottom")
         y += height + row_gap
     separable = depthwise.weight.numel() + pointwise.weight.numel()
     ax.set_xlim(-0.5, max(widths) + 0.5)
@@ -135,7 +144,7 @@ def draw_figure2(
         -0.8,
         f"(b) + (c): {depthwise.weight.numel():,} + {pointwise.weight.numel():,} = "
         f"{separable:,} weights instead of {standard.weight.numel():,}",
-        fontsize=11,
+        fontsize=12,
         va="top",
         fontweight="bold",
     )
@@ -149,14 +158,16 @@ def draw_figure2(
     ax.legend(
         handles,
         [f"reads input channel {c}" for c in range(len(handles))],
-        loc="lower right",
-        fontsize=9,
+        loc="upper left",
+        fontsize=10,
         frameon=False,
         ncol=len(handles),
-        bbox_to_anchor=(1.0, -0.04),
+        bbox_to_anchor=(0.0, 0.0),
+        handlelength=1.2,
     )
     ax.set_title(
-        "The paper's Figure 2: one square per weight, one slice per input channel read",
+        "The paper's Figure 2 for our layers\n"
+        "(one square per weight, one coloured slice per input channel read)",
         fontsize=12,
     )
     fig.tight_layout()

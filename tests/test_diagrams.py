@@ -69,3 +69,16 @@ def test_bad_input_names_the_argument():
         diagrams.filter_shapes("conv")
     with pytest.raises(ValueError, match="titles"):
         diagrams.draw_figure2(*blog_layers(), titles=("a", "b"))
+
+
+def test_filters_wrap_per_row():
+    standard, _, _ = blog_layers()
+    fig, ax = plt.subplots()
+    try:
+        width8, height8 = diagrams.draw_filter_bank(ax, standard, 0.0, per_row=8)
+        width16, height16 = diagrams.draw_filter_bank(ax, standard, 0.0, per_row=16)
+        assert width16 > 1.9 * width8 and height8 > 1.9 * height16
+        with pytest.raises(ValueError, match="per_row"):
+            diagrams.draw_filter_bank(ax, standard, 0.0, per_row=0)
+    finally:
+        plt.close(fig)
