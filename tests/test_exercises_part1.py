@@ -48,6 +48,26 @@ def separable_is_cheaper(k, m, n):
     return k * k * m + m * n < k * k * m * n
 
 
+def conv_output_size(size, kernel_size, stride, padding):
+    """Output height (or width) of a convolution along one axis."""
+    return (size + 2 * padding - kernel_size) // stride + 1
+
+
+def fit_separable(kernel, steps=500, lr=0.05):
+    """Fit depthwise D (M, k, k) and pointwise P (N, M) to kernel by gradient descent."""
+    n, m, k, _ = kernel.shape
+    g = torch.Generator().manual_seed(0)
+    d = torch.randn(m, k, k, generator=g).requires_grad_()
+    p = torch.randn(n, m, generator=g).requires_grad_()
+    optimiser = torch.optim.Adam([d, p], lr=lr)
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss = ((p[:, :, None, None] * d[None] - kernel) ** 2).sum()
+        loss.backward()
+        optimiser.step()
+    return d.detach(), p.detach()
+
+
 CASES = {
     "conv_params": (
         ch01.check_conv_params,
@@ -70,6 +90,19 @@ CASES = {
             lambda x, w, o, i, j: 1 / 0,
             42,
         ],
+    ),
+    "output_size": (
+        ch01.check_output_size,
+        conv_output_size,
+        [
+            lambda n, k, s, p: (n + 2 * p - k) // s,
+            lambda n, k, s, p: (n + p - k) // s + 1,
+            lambda n, k, s, p: (n - k) // s + 1,
+            lambda n, k, s, p: (n + 2 * p - k) / s + 1,
+            lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
+            lambda n, k, s, p: n // s,
+        ],
+        [lambda n, k, s, p: "4", lambda n, k, s, p: [4], lambda n, k: 1, 7],
     ),
     "depthwise_params": (
         ch02.check_depthwise_params,
@@ -121,6 +154,17 @@ CASES = {
             lambda k, m, n: k > 1 and n > 2,
         ],
         [lambda k, m, n: "yes", lambda k, m, n: 1, lambda k, m, n: None, lambda k: True],
+    ),
+    "fit_separable": (
+        ch04.check_fit_separable,
+        fit_separable,
+        [
+            lambda k: (torch.zeros(k.shape[1], 3, 3), torch.zeros(k.shape[0], k.shape[1])),
+            lambda k: fit_separable(k, steps=3),
+            lambda k: (torch.zeros(k.shape[0], k.shape[1]), torch.zeros(k.shape[1], 3, 3)),
+            lambda k: (torch.ones(k.shape[1], 3, 3), torch.ones(k.shape[1], k.shape[0])),
+        ],
+        [lambda k: k, lambda k: (1, 2), lambda k: None, lambda k: (k, k, k), "fit"],
     ),
     "table3_speedup": (
         ch04.check_table3_speedup,
@@ -183,6 +227,29 @@ def test_hints_name_the_mistake():
     )
     assert "k=1" in ch04.check_when_cheaper(lambda k, m, n: True).message
     assert "inverse" in ch04.check_table3_speedup(1 / 8.84).message
+    assert (
+        "round down"
+        in ch01.check_output_size(lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1).message
+    )
+    assert "both sides" in ch01.check_output_size(lambda n, k, s, p: (n + p - k) // s + 1).message
+    assert (
+        "swapped"
+        in ch04.check_fit_separable(
+            lambda k: (torch.zeros(k.shape[0], k.shape[1]), torch.zeros(k.shape[1], 3, 3))
+        ).message
+    )
+
+
+def test_fit_feedback_compares_with_the_svd():
+    feedback = ch04.check_fit_separable(fit_separable)
+    assert feedback and "SVD optimum" in feedback.message
+
+
+def test_hints_do_not_give_the_code_away():
+    assert "groups=channels" not in ch02.MAKE_HINT and "padding=" not in ch02.MAKE_HINT
+    assert "einsum(" not in ch03.MATMUL_HINT
+    assert "x[:, i" not in ch01.SUM_HINT
+    assert "// stride" not in ch01.SIZE_HINT and "+ 1" not in ch01.SIZE_HINT
 
 
 def test_every_checker_has_an_exercise_label():

@@ -41,8 +41,9 @@ def check_conv_params(answer: Any) -> Feedback:
 
 SUM = "ex-01-weighted-sum"
 SUM_HINT = (
-    "take the patch x[:, i:i+k, j:j+k] (shape M×k×k), multiply it element-wise by "
-    "weight[o] (same shape) and add up all M·k·k products"
+    "without padding, output (i, j) reads the k×k window whose top-left corner is input (i, j), "
+    "in every channel; pair each number of that window with the weight at the same place in "
+    "filter o and add up all the products"
 )
 
 
@@ -84,3 +85,69 @@ def check_weighted_sum(one_output: Any) -> Feedback:
                     SUM_HINT,
                 )
     return correct(SUM, "your weighted sum matches F.conv2d at every position tested")
+
+
+SIZE = "ex-01-output-size"
+SIZE_HINT = (
+    "count the positions where the window fits: the padded input is size + 2·padding long, the "
+    "first position uses kernel_size of it, and every further position needs stride more"
+)
+
+
+_SIZE_CASES = (
+    (7, 3, 2, 1),
+    (112, 1, 2, 0),
+    (224, 3, 2, 1),
+    (14, 3, 1, 1),
+    (10, 3, 1, 0),
+    (9, 5, 2, 2),
+    (8, 3, 3, 0),
+    (5, 5, 1, 0),
+)
+_SIZE_MISTAKES = (
+    (lambda n, k, s, p: (n + 2 * p - k) // s, "one short: the first position counts too"),
+    (lambda n, k, s, p: (n + p - k) // s + 1, "the padding goes on both sides"),
+    (lambda n, k, s, p: (n - k) // s + 1, "the padding is missing"),
+    (
+        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
+        "a window that does not fit entirely is not used: round down",
+    ),
+)
+
+
+@checker(SIZE, SIZE_HINT)
+def check_output_size(conv_output_size: Any) -> Feedback:
+    """``conv_output_size(size, kernel_size, stride, padding)``: output length of a convolution
+    along one axis, compared with what ``F.conv2d`` produces."""
+    answers = []
+    for n, k, s, p in _SIZE_CASES:
+        got = call_answer(conv_output_size, n, k, s, p)
+        if isinstance(got, torch.Tensor) and got.numel() == 1:
+            got = got.item()
+        if isinstance(got, float) and got.is_integer():
+            got = int(got)
+        where = f"for size={n}, kernel_size={k}, stride={s}, padding={p} you returned {got!r}"
+        if isinstance(got, float):
+            return wrong(
+                SIZE, f"{where}: a size is a whole number (the window must fit entirely)", SIZE_HINT
+            )
+        if not _is_int(got):
+            return wrong(
+                SIZE, f"conv_output_size returned {type(got).__name__}; expected an int", SIZE_HINT
+            )
+        answers.append(got)
+    for (n, k, s, p), got in zip(_SIZE_CASES, answers):
+        x = torch.zeros(1, 1, n, 1)
+        want = F.conv2d(x, torch.zeros(1, 1, k, 1), stride=(s, 1), padding=(p, 0)).shape[2]
+        if got != want:
+            why = f"F.conv2d gives {want}"
+            for mistake, explanation in _SIZE_MISTAKES:
+                if all(a == mistake(*case) for case, a in zip(_SIZE_CASES, answers)):
+                    why = explanation
+                    break
+            return wrong(
+                SIZE,
+                f"for size={n}, kernel_size={k}, stride={s}, padding={p} you returned {got}: {why}",
+                SIZE_HINT,
+            )
+    return correct(SIZE, "your formula matches F.conv2d for every case tested")

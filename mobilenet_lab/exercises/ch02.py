@@ -39,8 +39,9 @@ def check_depthwise_params(answer: Any) -> Feedback:
 
 MAKE = "ex-02-make-depthwise"
 MAKE_HINT = (
-    "nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2, groups=channels, "
-    "bias=False)"
+    "start from a standard nn.Conv2d that keeps the channel count; one of its arguments splits "
+    "the channels into independent groups (how many groups gives one channel per filter?); "
+    "the padding must make up for the k - 1 positions a k×k window loses; no bias"
 )
 
 

@@ -33,8 +33,9 @@ def check_pointwise_params(answer: Any) -> Feedback:
 
 MATMUL = "ex-03-pointwise-matmul"
 MATMUL_HINT = (
-    "for every pixel, out[:, :, h, w] = x[:, :, h, w] @ weight.T; "
-    'torch.einsum("om,bmhw->bohw", weight, x) does all pixels at once'
+    "at one pixel, the M input channels form a vector and the N outputs are the weight matrix "
+    "times that vector; do it for all pixels at once, either by moving the channel axis last "
+    "or with torch.einsum, and put the channels back in position 1"
 )
 
 

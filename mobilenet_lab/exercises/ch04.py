@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import torch
 
 from ._core import Feedback, call_answer, checker, correct, expect_int, wrong
 
@@ -35,8 +36,8 @@ def check_separable_params(answer: Any) -> Feedback:
 
 CHEAPER = "ex-04-when-cheaper"
 CHEAPER_HINT = (
-    "compare k·k·m·n with k·k·m + m·n; the difference vanishes or flips sign for a 1×1 kernel "
-    "and for a single output channel"
+    "write the weight counts of the standard conv and of depthwise + pointwise with k, m and n; "
+    "then try k = 1 or n = 1 by hand"
 )
 
 
@@ -69,8 +70,8 @@ def check_when_cheaper(separable_is_cheaper: Any) -> Feedback:
 
 SPEEDUP = "ex-04-table3-speedup"
 SPEEDUP_HINT = (
-    "standard k·k·m·n·f·f divided by separable k·k·m·f·f + m·n·f·f, or 1 / (1/n + 1/k²): "
-    "the feature map cancels"
+    "divide the standard conv's mult-adds by the separable conv's (depthwise plus pointwise); "
+    "the feature-map size cancels, so the chapter's cost ratio, turned upside down, also works"
 )
 
 
@@ -98,3 +99,75 @@ def check_table3_speedup(answer: Any) -> Feedback:
     if abs(answer - 9) < 1e-9:
         return wrong(SPEEDUP, "9 is the limit for n → ∞; n = 512 is large but finite", SPEEDUP_HINT)
     return wrong(SPEEDUP, f"{answer:.4f} is not the ratio standard / separable", SPEEDUP_HINT)
+
+
+FIT = "ex-04-fit-separable"
+FIT_HINT = (
+    "make D (M, k, k) and P (N, M) tensors with requires_grad=True, build the factorised kernel "
+    "P[o, c] · D[c] by broadcasting, and let an optimiser (torch.optim.Adam) reduce the squared "
+    "difference to the given kernel for a few hundred steps; return the detached tensors"
+)
+
+
+def _relative_error(kernel: torch.Tensor, approx: torch.Tensor) -> float:
+    return (torch.linalg.norm(kernel - approx) / torch.linalg.norm(kernel)).item()
+
+
+def _svd_optimum(kernel: torch.Tensor) -> torch.Tensor:
+    """The best factorised kernel (least squares): a rank-1 SVD per input channel."""
+    n, m, kh, kw = kernel.shape
+    out = torch.zeros_like(kernel)
+    for c in range(m):
+        u, s, vh = torch.linalg.svd(kernel[:, c].reshape(n, kh * kw), full_matrices=False)
+        out[:, c] = (s[0] * torch.outer(u[:, 0], vh[0])).reshape(n, kh, kw)
+    return out
+
+
+def _fit_kernels() -> list[tuple[str, torch.Tensor]]:
+    g = torch.Generator().manual_seed(4)
+    d = torch.randn(2, 3, 3, generator=g)
+    p = torch.randn(4, 2, generator=g)
+    return [
+        ("a factorised kernel (4, 2, 3, 3)", p[:, :, None, None] * d[None]),
+        ("a random kernel (6, 3, 3, 3)", torch.randn(6, 3, 3, 3, generator=g)),
+    ]
+
+
+@checker(FIT, FIT_HINT)
+def check_fit_separable(fit_separable: Any) -> Feedback:
+    """``fit_separable(kernel)`` returns ``(D, P)``, depthwise ``(M, k, k)`` and pointwise
+    ``(N, M)`` weights whose factorised kernel ``P[o, c] · D[c]`` is close to ``kernel``
+    ``(N, M, k, k)``: as close as the SVD's best rank-1 approximation allows."""
+    report = []
+    for what, kernel in _fit_kernels():
+        n, m, k, _ = kernel.shape
+        got = call_answer(fit_separable, kernel.clone())
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return wrong(FIT, "fit_separable should return two tensors: (D, P)", FIT_HINT)
+        d, p = got
+        if not isinstance(d, torch.Tensor) or not isinstance(p, torch.Tensor):
+            return wrong(FIT, "D and P should be torch tensors", FIT_HINT)
+        if d.numel() != m * k * k or p.numel() != n * m:
+            swapped = d.numel() == n * m and p.numel() == m * k * k
+            return wrong(
+                FIT,
+                f"for {what} D should have shape ({m}, {k}, {k}) and P ({n}, {m}); you returned "
+                f"{tuple(d.shape)} and {tuple(p.shape)}" + (" (swapped?)" if swapped else ""),
+                FIT_HINT,
+            )
+        if p.dim() == 2 and tuple(p.shape) == (m, n) and m != n:
+            return wrong(FIT, f"P has shape {(m, n)}; it should be (N, M) = {(n, m)}", FIT_HINT)
+        d = d.detach().float().reshape(m, k, k)
+        p = p.detach().float().reshape(n, m)
+        approx = p[:, :, None, None] * d[None]
+        error = _relative_error(kernel, approx)
+        best = _relative_error(kernel, _svd_optimum(kernel))
+        if not math.isfinite(error) or error > best + 0.02:
+            return wrong(
+                FIT,
+                f"for {what} your factorised kernel misses by {error:.0%} (relative error); "
+                f"the SVD's best rank-1 kernel misses by {best:.0%}",
+                FIT_HINT,
+            )
+        report.append(f"{what}: yours {error:.1%}, SVD optimum {best:.1%}")
+    return correct(FIT, "gradient descent reaches the SVD optimum. " + "; ".join(report))
