@@ -72,7 +72,7 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
         raise ValueError("costs must hold at least one layer")
     x = list(range(1, len(costs) + 1))
     colours = [KIND_COLOURS[c.kind] for c in costs]
-    fig, axes = plt.subplots(4, 1, figsize=(10, 9.5), sharex=True)
+    fig, axes = plt.subplots(4, 1, figsize=(8.6, 8.6), sharex=True)
     panels = (
         ("output map side", [c.side for c in costs], False),
         ("output channels", [c.channels for c in costs], False),
@@ -89,7 +89,7 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
         text = "  ".join(
             f"{KIND_NAMES[k].split(' (')[0]}: {100 * s[index]:.1f}%" for k, s in share.items()
         )
-        ax.set_title(f"share of all {what}:  {text}", fontsize=9, loc="left")
+        ax.set_title(f"share of all {what}:  {text}", fontsize=8.5, loc="left")
     axes[-1].set_xlabel("weight layer (execution order; the last is the classifier)")
     axes[-1].set_xticks(x[::2] if len(x) > 20 else x)
     handles = [Patch(color=KIND_COLOURS[k], label=KIND_NAMES[k]) for k in share]

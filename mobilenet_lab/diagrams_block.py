@@ -71,7 +71,7 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     standard, separable = block_boxes(m, n, size, stride)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 6.6))
+    fig, axes = plt.subplots(1, 2, figsize=(8.6, 6.4))
     step = 1.0
     height = {"batchnorm": 0.42, "relu": 0.42}
     for ax, boxes, title in (
@@ -81,7 +81,7 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
         ax.set_xlim(0, 1)
         ax.set_ylim(-(len(separable) + 0.1) * step, 0.8)
         ax.axis("off")
-        ax.set_title(title, fontsize=12)
+        ax.set_title(title, fontsize=13)
         ax.text(0.5, 0.55, f"input {size}×{size}×{m}", ha="center", va="center", fontsize=10)
         previous = 0.35
         for i, box in enumerate(boxes):
@@ -89,8 +89,8 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
             h = height.get(box.kind, 0.62)
             ax.add_patch(
                 FancyBboxPatch(
-                    (0.12, y - h / 2),
-                    0.76,
+                    (0.06, y - h / 2),
+                    0.88,
                     h,
                     boxstyle="round,pad=0.02",
                     facecolor=CONV_COLOURS.get(box.kind, OTHER_COLOUR),
@@ -98,14 +98,14 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
                     linewidth=1,
                 )
             )
-            ax.text(0.5, y, box.label, ha="center", va="center", fontsize=9.5)
+            ax.text(0.5, y, box.label, ha="center", va="center", fontsize=10.5)
             ax.add_patch(
                 FancyArrowPatch(
                     (0.5, previous), (0.5, y + h / 2 + 0.02), arrowstyle="-|>", mutation_scale=12
                 )
             )
             if box.kind in CONV_COLOURS:
-                ax.text(0.53, y - h / 2 - 0.17, box.output, ha="left", va="center", fontsize=8.5,
+                ax.text(0.53, y - h / 2 - 0.17, box.output, ha="left", va="center", fontsize=9.5,
                         color="#444444")  # fmt: skip
             previous = y - h / 2 - 0.02
         end = -len(boxes) * step + 0.35
