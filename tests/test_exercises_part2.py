@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from torch import nn
 
 import mobilenet_lab as ml
@@ -192,3 +193,136 @@ def test_ch07_param_ratio_wrong(answer, word):
 def test_ch07_stubs_not_done(stub):
     assert _status(ch07.check_predict_mult_adds(stub)) == NOT_DONE
     assert _status(ch07.check_param_ratio(stub)) == NOT_DONE
+
+
+# --- new exercises: ch. 5 build the block, ch. 6 the forward-hook counter -----------------------
+
+
+def make_block(m, n, stride):
+    return nn.Sequential(
+        nn.Conv2d(m, m, 3, stride, padding=1, groups=m, bias=False),
+        nn.BatchNorm2d(m),
+        nn.ReLU(),
+        nn.Conv2d(m, n, 1, bias=False),
+        nn.BatchNorm2d(n),
+        nn.ReLU(),
+    )
+
+
+def test_ch05_build_block_reference():
+    assert _status(ch05.check_build_block(make_block)) == CORRECT
+    assert ch05.check_build_block(lambda m, n, s: ml.DepSepConv(m, n, s))
+    assert ch05.check_build_block(lambda m, n, s: seed.DepSepConv(m, n, s))
+
+
+def _block(m, n, stride, *, groups=None, dw_stride=None, pw_stride=1, bias=False, relu=True,
+           padding=1):  # fmt: skip
+    layers = [
+        nn.Conv2d(m, m, 3, dw_stride or stride, padding=padding, groups=groups or m, bias=bias),
+        nn.BatchNorm2d(m),
+    ]
+    layers += [nn.ReLU()] if relu else []
+    layers += [nn.Conv2d(m, n, 1, pw_stride, bias=bias), nn.BatchNorm2d(n), nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (lambda m, n, s: _block(m, n, s, relu=False), "no ReLU"),
+        (lambda m, n, s: _block(m, n, s, groups=1), "depthwise"),
+        (lambda m, n, s: _block(m, n, s, dw_stride=1, pw_stride=s), "stride on the 1×1"),
+        (lambda m, n, s: _block(m, n, s, bias=True), "bias"),
+        (lambda m, n, s: _block(m, n, s, padding=0), "expected"),
+        (lambda m, n, s: nn.Conv2d(m, n, 3, s, 1), "convolutions"),
+        (lambda m, n, s: nn.Sequential(*list(make_block(m, n, s))[::-1]), "layers"),
+        (lambda m, n, s: "block", "torch.nn.Module"),
+        (lambda m, n: make_block(m, n, 1), "TypeError"),
+    ],
+)
+def test_ch05_build_block_wrong(answer, word):
+    feedback = ch05.check_build_block(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback), repr(feedback)
+
+
+def count_macs(model, input_size):
+    total = 0
+
+    def hook(module, inputs, output):
+        nonlocal total
+        if isinstance(module, nn.Conv2d):
+            kh, kw = module.kernel_size
+            total += output.numel() * module.in_channels // module.groups * kh * kw
+        else:
+            total += output.numel() * module.in_features
+
+    layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    handles = [m.register_forward_hook(hook) for m in layers]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(input_size))
+    for h in handles:
+        h.remove()
+    return total
+
+
+def test_ch06_hook_counter_reference():
+    assert _status(ch06.check_hook_counter(count_macs)) == CORRECT
+    assert ch06.check_hook_counter(ml.count_mult_adds)
+
+
+def _leaky_counter(model, input_size):
+    """Right once, but its hooks stay registered."""
+    total = [0]
+
+    def hook(module, inputs, output):
+        total[0] += ml.count_mult_adds(nn.Sequential(), (1, 1, 1, 1)) * 0
+
+    for m in model.modules():
+        m.register_forward_hook(hook)
+    return ml.count_mult_adds(model, input_size)
+
+
+def _no_groups(model, input_size):
+    rows = ml.layer_counts(model, input_size)
+    mods = dict(model.named_modules())
+    return sum(
+        r.mult_adds * (mods[r.name].groups if isinstance(mods[r.name], nn.Conv2d) else 1)
+        for r in rows
+    )
+
+
+_calls = {"n": 0}
+
+
+def _growing(model, input_size):
+    _calls["n"] += 1
+    return ml.count_mult_adds(model, input_size) * (1 if _calls["n"] % 2 else 2)
+
+
+@pytest.mark.parametrize(
+    "answer, word",
+    [
+        (_leaky_counter, "still registered"),
+        (_no_groups, "ignores groups"),
+        (
+            lambda model, size: sum(
+                r.mult_adds for r in ml.layer_counts(model, size) if r.kind != "linear"
+            ),
+            "fully connected",
+        ),
+        (_growing, "second call"),
+        (lambda model, size: 12, "too low"),
+        (lambda model, size: "many", "whole number"),
+        (lambda model: 1, "TypeError"),
+    ],
+)
+def test_ch06_hook_counter_wrong(answer, word):
+    feedback = ch06.check_hook_counter(answer)
+    assert _status(feedback) == WRONG and word in repr(feedback), repr(feedback)
+
+
+@pytest.mark.parametrize("stub", STUBS)
+def test_new_exercises_stubs_not_done(stub):
+    assert _status(ch05.check_build_block(stub)) == NOT_DONE
+    assert _status(ch06.check_hook_counter(stub)) == NOT_DONE

@@ -5,15 +5,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import torch
+from torch import nn
+
+from ..layers import DepSepConv
 from ._core import Feedback, call_answer, checker, correct, expect_int, wrong
 
 BLOCK_PARAMS = "ex-05-block-params"
 STRIDE_FRACTION = "ex-05-stride-fraction"
+BUILD_BLOCK = "ex-05-build-block"
 
 _BLOCK_HINT = (
-    "depthwise 3×3: 9 weights per input channel; pointwise 1×1: one weight per (input, output) "
-    "pair; each BatchNorm learns a scale and a shift per channel (its running mean and variance "
-    "are buffers, not parameters)"
+    "count the four layers one by one: how many weights does one depthwise filter have, how "
+    "many does one 1×1 filter have, and what does a BatchNorm learn per channel?"
 )
 _BLOCK_CASES = ((32, 64), (64, 128), (512, 512), (3, 16), (1, 1))
 
@@ -51,8 +55,8 @@ def _fraction_read(h: int, w: int) -> float:
 
 
 _FRACTION_HINT = (
-    "a 1×1 conv with stride 2 reads rows 0, 2, 4, … and the same columns: "
-    "ceil(h/2)·ceil(w/2) of the h·w pixels"
+    "a 1×1 conv with stride 2 reads rows 0, 2, 4, … and the same columns: count those rows "
+    "for an even and for an odd number of rows"
 )
 _FRACTION_CASES = ((224, 224), (112, 112), (7, 7), (5, 8), (1, 1))
 
@@ -94,3 +98,99 @@ def check_stride_fraction(fraction_read: Any) -> Feedback:
     return correct(
         STRIDE_FRACTION, "a stride-2 1×1 conv reads ceil(h/2)·ceil(w/2) of h·w pixels (1/4 at 224)"
     )
+
+
+_BUILD_HINT = (
+    "Figure 5.1 lists the six layers in order; the depthwise conv is the one with one filter "
+    "per channel, and only one of the two convolutions may change the map size"
+)
+_BUILD_CASES = ((32, 64, 1), (64, 128, 2), (8, 8, 2))
+_ACTIVATIONS = (nn.ReLU, nn.ReLU6)
+
+
+def _leaves(module: nn.Module) -> list[nn.Module]:
+    return [m for m in module.modules() if not list(m.children())]
+
+
+def _layer_word(m: nn.Module) -> str:
+    if isinstance(m, nn.Conv2d):
+        return "conv"
+    if isinstance(m, nn.BatchNorm2d):
+        return "bn"
+    if isinstance(m, _ACTIVATIONS):
+        return "relu"
+    return type(m).__name__
+
+
+@checker(BUILD_BLOCK, _BUILD_HINT)
+def check_build_block(make_block: Any) -> Feedback:
+    """Check ``make_block(m, n, stride)``: the separable block of Figure 5.1 built from
+    ``torch.nn`` layers (conv, BN, ReLU, conv, BN, ReLU; stride on the depthwise conv)."""
+    for m, n, stride in _BUILD_CASES:
+        what = f"make_block({m}, {n}, {stride})"
+        block = call_answer(make_block, m, n, stride)
+        if not isinstance(block, nn.Module):
+            return wrong(
+                BUILD_BLOCK,
+                f"{what} should return a torch.nn.Module, got {type(block).__name__}",
+                _BUILD_HINT,
+            )
+        words = [w for w in map(_layer_word, _leaves(block)) if w != "Identity"]
+        if words.count("conv") != 2:
+            return wrong(
+                BUILD_BLOCK, f"{what} has {words.count('conv')} convolutions, not 2", _BUILD_HINT
+            )
+        if words == ["conv", "bn", "conv", "bn", "relu"] or words[:3] == ["conv", "bn", "conv"]:
+            return wrong(
+                BUILD_BLOCK,
+                f"{what}: no ReLU between the two convolutions",
+                "without it the pair is linear, one factorised standard convolution",
+            )
+        if words != ["conv", "bn", "relu", "conv", "bn", "relu"]:
+            return wrong(
+                BUILD_BLOCK,
+                f"{what} has the layers {' → '.join(words)}",
+                "conv → bn → relu → conv → bn → relu, in that order",
+            )
+        dw, pw = (x for x in _leaves(block) if isinstance(x, nn.Conv2d))
+        if dw.groups != m or dw.kernel_size != (3, 3) or dw.out_channels != m:
+            return wrong(
+                BUILD_BLOCK,
+                f"{what}: the first convolution is not a 3×3 depthwise conv over {m} channels",
+                _BUILD_HINT,
+            )
+        if pw.kernel_size != (1, 1) or pw.groups != 1 or pw.out_channels != n:
+            return wrong(
+                BUILD_BLOCK,
+                f"{what}: the second convolution is not a 1×1 conv from {m} to {n} channels",
+                _BUILD_HINT,
+            )
+        if pw.stride != (1, 1):
+            return wrong(
+                BUILD_BLOCK,
+                f"{what} puts the stride on the 1×1 convolution",
+                "section 5.4 measured what that throws away",
+            )
+        if dw.bias is not None or pw.bias is not None:
+            return wrong(
+                BUILD_BLOCK,
+                f"{what}: a convolution has a bias",
+                "the BatchNorm that follows cancels it (section 5.1)",
+            )
+        block.eval()
+        with torch.no_grad():
+            out = block(torch.zeros(1, m, 12, 12))
+        side = math.ceil(12 / stride)
+        if tuple(out.shape) != (1, n, side, side):
+            return wrong(
+                BUILD_BLOCK,
+                f"{what} maps a 12×12 input to {tuple(out.shape)}, expected {(1, n, side, side)}",
+                "a 3×3 convolution needs padding 1 to keep the map's size at stride 1",
+            )
+        expected = sum(p.numel() for p in DepSepConv(m, n, stride).parameters())
+        got = sum(p.numel() for p in block.parameters())
+        if got != expected:
+            return wrong(
+                BUILD_BLOCK, f"{what} has {got:,} parameters, expected {expected:,}", _BUILD_HINT
+            )
+    return correct(BUILD_BLOCK, "your block has the layers, shapes and size of ml.DepSepConv")

@@ -14,9 +14,9 @@ PREDICT_MULT_ADDS = "ex-07-predict-mult-adds"
 PARAM_RATIO = "ex-07-param-ratio"
 
 _PREDICT_HINT = (
-    "walk the 14 layers of TABLE_1: a stride-2 layer maps a side s to ceil(s/2); add "
-    "9·3·c·side² for the first conv, 9·m·side² + m·n·side² for each separable layer, and "
-    "c_last·1000 for the classifier"
+    "walk all 14 layers (expand(TABLE_1): the 10 rows repeat) beside channel_plan(alpha), "
+    "which zip would silently cut short; a stride-2 layer maps a side s to ceil(s/2); use the "
+    "formula for each layer's kind, and remember the classifier"
 )
 _PREDICT_CASES = ((1.0, 160), (0.5, 160), (0.75, 128), (0.25, 224), (1.0, 200))
 
@@ -54,8 +54,8 @@ def check_predict_mult_adds(predict: Any) -> Feedback:
 
 
 _RATIO_HINT = (
-    "divide count_parameters(MobileNetV1(0.5)) by count_parameters(MobileNetV1(1.0)); "
-    "it is not α² = 0.25, because the classifier's 1000 outputs do not shrink"
+    "count both models with mobilenet_lab and divide the 0.5 model's count by the 1.0 model's; "
+    "the α² rule is only an approximation"
 )
 
 
