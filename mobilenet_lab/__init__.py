@@ -26,7 +26,12 @@ from .counting import (
 )
 from .data import RandomAffine, digits_datasets, load_cifar10
 from .factorisation import factorised_kernel
-from .inference import InferenceMobileNetV1, fold_batchnorm, optimize_for_inference
+from .inference import (
+    InferenceMobileNetV1,
+    fold_batchnorm,
+    fold_for_inference,
+    optimize_for_inference,
+)
 from .layers import (
     ConvBNAct,
     DepSepConv,
@@ -62,6 +67,7 @@ __all__ = [
     "InferenceMobileNetV1",
     "find_weights",
     "fold_batchnorm",
+    "fold_for_inference",
     "imagenet_labels",
     "load_timm_state_dict",
     "mobilenet_from_timm",

@@ -141,3 +141,22 @@ def test_bad_input_is_reported():
         fast(torch.randn(1, 1, 32, 32))
     with pytest.raises(TypeError, match="expects a torch.Tensor"):
         fast([[1.0]])
+
+
+def test_fold_for_inference_is_the_new_name():
+    from mobilenet_lab import fold_for_inference as exported_name
+
+    model = _randomise_batchnorm(MobileNetV1(0.25, 10)).eval()
+    x = torch.randn(1, 3, 32, 32)
+    torch.testing.assert_close(exported_name(model)(x), optimize_for_inference(model)(x))
+
+
+def test_fold_batchnorm_matches_torch_fuse_conv_bn_eval():
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    torch.manual_seed(0)
+    conv = nn.Conv2d(4, 6, 3, padding=1, bias=False)
+    bn = _randomise_batchnorm(nn.Sequential(nn.BatchNorm2d(6)))[0].eval()
+    ours, theirs = fold_batchnorm(conv, bn), fuse_conv_bn_eval(conv.eval(), bn)
+    torch.testing.assert_close(ours.weight, theirs.weight)
+    torch.testing.assert_close(ours.bias, theirs.bias)
