@@ -36,13 +36,10 @@ def _quiet():
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        with (
-            warnings.catch_warnings(),
-            contextlib.redirect_stdout(io.StringIO()),
-            contextlib.redirect_stderr(io.StringIO()),
-        ):
-            warnings.simplefilter("ignore")
-            yield
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                yield
     finally:
         logger.setLevel(level)
 

@@ -14,14 +14,16 @@ a large matrix product and a tensor copy; both are rough, machine-dependent numb
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 
 from ._validation import check_input_size, check_positive_int, check_positive_real
 from .counting import layer_kind
+from .timing import default_clock
 
 
 @dataclass(frozen=True)
@@ -88,39 +90,48 @@ def attainable(intensity: float, peak: float, bandwidth: float) -> float:
     return min(peak, bandwidth * intensity)
 
 
-def measure_peak(size: int = 512, min_time: float = 0.2, threads: int = 1) -> float:
-    """Mult-adds per second of a ``size×size`` float32 matrix product, ``threads`` threads
-    (CPU time of the process): a practical compute ceiling for this CPU."""
+def measure_peak(
+    size: int = 512, min_time: float = 0.2, threads: int = 1, device: Any = "cpu"
+) -> float:
+    """Mult-adds per second of a ``size×size`` float32 matrix product on ``device`` (on a CPU:
+    ``threads`` threads, CPU time of the process): a practical compute ceiling."""
     size = check_positive_int("size", size)
     min_time = check_positive_real("min_time", min_time)
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    return size**3 / _seconds(lambda: torch.mm(a, b), min_time, threads)
+    a = torch.randn(size, size, device=device)
+    b = torch.randn(size, size, device=device)
+    return size**3 / _seconds(lambda: torch.mm(a, b), min_time, threads, device)
 
 
-def measure_bandwidth(nbytes: int = 4 << 20, min_time: float = 0.2, threads: int = 1) -> float:
+def measure_bandwidth(
+    nbytes: int = 4 << 20, min_time: float = 0.2, threads: int = 1, device: Any = "cpu"
+) -> float:
     """Bytes per second moved by copying a float32 tensor of ``nbytes`` bytes (read + write).
 
     The default, 4 MiB, is the size of MobileNet's largest feature maps (112×112×64 floats
     are 3.2 MB): what such layers actually see, which may be a cache rather than main memory.
     """
     nbytes = check_positive_int("nbytes", nbytes)
-    src = torch.randn(max(1, nbytes // 4))
+    src = torch.randn(max(1, nbytes // 4), device=device)
     dst = torch.empty_like(src)
-    return 2 * src.numel() * 4 / _seconds(lambda: dst.copy_(src), min_time, threads)
+    return 2 * src.numel() * 4 / _seconds(lambda: dst.copy_(src), min_time, threads, device)
 
 
-def _seconds(fn, min_time: float, threads: int) -> float:
+def _seconds(fn: Callable[[], Any], min_time: float, threads: int, device: Any) -> float:
+    clock = default_clock(device)
+    sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
     old = torch.get_num_threads()
     torch.set_num_threads(check_positive_int("threads", threads))
     try:
         fn()
         best = float("inf")
         for _ in range(3):  # best of three samples: a ceiling, so the least disturbed one
-            number, start = 0, time.process_time()
-            while (elapsed := time.process_time() - start) < min_time / 3 or number == 0:
+            sync()
+            number, start = 0, clock()
+            while number == 0 or clock() - start < min_time / 3:
                 fn()
                 number += 1
-            best = min(best, elapsed / number)
+                sync()
+            best = min(best, (clock() - start) / number)
         return best
     finally:
         torch.set_num_threads(old)
