@@ -41,6 +41,7 @@ from .layers import (
     StandardConv,
 )
 from .model import MobileNetV1
+from .onnx_export import OnnxModel, export_onnx
 from .pretrained import (
     CheckpointMismatchError,
     find_weights,
@@ -50,12 +51,21 @@ from .pretrained import (
     preprocess,
     top_k,
 )
+from .quantize import quantize_int8
+from .roofline import layer_intensities
 from .summary import summary_text
+from .timing import Timing, interleaved
 from .training import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "OnnxModel",
+    "Timing",
+    "export_onnx",
+    "interleaved",
+    "layer_intensities",
+    "quantize_int8",
     "History",
     "RandomAffine",
     "digits_datasets",
