@@ -256,6 +256,7 @@ def fit(
     progress: bool = True,
     desc: str = "epochs",
     depthwise_weight_decay: float | None = None,
+    channels_last: bool = False,
 ) -> History:
     """Train ``model`` on ``train`` for ``epochs`` epochs; return the per-epoch :class:`History`.
 
@@ -286,6 +287,9 @@ def fit(
         desc: the progress bar's label.
         depthwise_weight_decay: weight decay for the depthwise filters only (the paper: "very
             little or no weight decay" there); ``None`` uses ``weight_decay`` for them too.
+        channels_last: train in the NHWC memory layout. On a CPU, PyTorch's NHWC kernels train a
+            network of depthwise convolutions about twice as fast (chapter 9); a standard-conv
+            twin is slower in NHWC. The layout changes float rounding, not the arithmetic.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -316,6 +320,8 @@ def fit(
             raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
     if not isinstance(desc, str):
         raise TypeError(f"desc must be a str, got {type(desc).__name__}")
+    if not isinstance(channels_last, bool):
+        raise TypeError(f"channels_last must be a bool, got {type(channels_last).__name__}")
     if resume and checkpoint is None:
         raise ValueError("resume=True needs a checkpoint path")
     if checkpoint is not None and not isinstance(checkpoint, (str, Path)):
@@ -325,6 +331,8 @@ def fit(
     device = default_device() if device is None else _device(device, model)
 
     model.to(device)
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
     steps = len(x_train) // batch_size
     if not any(p.requires_grad for p in model.parameters()):
         raise ValueError("model has no trainable parameters (requires_grad is off everywhere)")
