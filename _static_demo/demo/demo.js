@@ -298,7 +298,7 @@
       row.append(el("td", {}, NAMES[name] ?? name));
       row.append(el("td", { class: "num" }, fmt(model.mult_adds)));
       row.append(el("td", { class: "num" }, fmt(model.params)));
-      row.append(el("td", { class: "num" }, `${(model.bytes / 1024).toFixed(0)} KiB`));
+      row.append(el("td", { class: "num" }, `${(model.bytes / 1e6).toFixed(1)} MB`));
       row.append(el("td", { class: "num" }, `${(100 * model.test_acc).toFixed(1)} %`));
       const latency = el("td", { class: "num demo-latency" }, "—");
       row.append(latency);
