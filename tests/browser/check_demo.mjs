@@ -24,6 +24,13 @@ const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
 const { chromium } = require("playwright-core");
 const PAGE = "book/demo.html";
 
+// A full-page screenshot from the top, nothing focused (the theme's sticky header and its
+// "skip to main content" link would otherwise cover the demo).
+async function shoot(tab, name) {
+  await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await tab.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
 const TYPES = {
   ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
   ".png": "image/png", ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2",
@@ -101,7 +108,7 @@ async function main() {
         const worst = Math.max(...expected.map((p, d) => Math.abs(p - got.probs[d])));
         if (!(worst < 1e-3)) fail(`test digit ${info.digits[i].label}: ${net} probabilities differ by ${worst}`);
       }
-      if (i === 3) await tab.screenshot({ path: path.join(SHOTS, "demo-test-digit.png"), fullPage: true });
+      if (i === 3) await shoot(tab, "demo-test-digit.png");
     }
 
     // 3. a stroke drawn with the mouse gets a prediction
@@ -126,7 +133,7 @@ async function main() {
     }
     if (!drawn.answers.every((a) => /^answer: \d/.test(a))) fail(`answers after drawing: ${drawn.answers}`);
     console.log(`  drawn stroke: ${drawn.answers.join("; ")}`);
-    await tab.screenshot({ path: path.join(SHOTS, "demo-drawn.png"), fullPage: true });
+    await shoot(tab, "demo-drawn.png");
 
     // 4. "Time it" shows a latency for both networks
     await tab.locator(".demo-time").click();
@@ -136,7 +143,7 @@ async function main() {
       fail(`latencies after "Time it": ${JSON.stringify(latencies)}`);
     }
     console.log(`  time it: ${latencies.join(", ")} (${await tab.locator(".demo-time-note").textContent()})`);
-    await tab.screenshot({ path: path.join(SHOTS, "demo-timed.png"), fullPage: true });
+    await shoot(tab, "demo-timed.png");
   } catch (err) {
     fail(`${err.message}`);
   } finally {
