@@ -12,11 +12,12 @@ VENDOR_STAMP := $(NPM)/.vendored
 VENDOR := _build/vendor/vendor
 WIDGET_FONTS := _build/vendor-extra/book/@jupyter-widgets
 EDITIONS := _build/notebooks
+DEMO := _build/demo-extra/demo/demo.json
 CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
-	browser-deps vendor execute cuda-smoke clean lock
+	browser-deps vendor execute cuda-smoke clean lock demo-models
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -27,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript).
-book: $(STAMP) vendor notebooks
+book: $(STAMP) vendor notebooks demo-models
 	$(BOOK_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html"
 
@@ -51,7 +52,7 @@ nbval: $(STAMP)
 ## The -W build of `make test`. nbval has just re-executed every chapter and compared its outputs
 ## with the committed ones, so this build renders those outputs instead of executing every chapter
 ## a second time (BOOK_COMMITTED_OUTPUTS=1, see _ext/book_site.py; `make book` always executes).
-build-check: $(STAMP) vendor notebooks
+build-check: $(STAMP) vendor notebooks demo-models
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
 	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
 
@@ -95,12 +96,22 @@ $(VENDOR_STAMP): package.json package-lock.json
 	for dir in $(WIDGET_FONTS) $(WIDGET_FONTS)/html-manager/dist; do mkdir -p $$dir && \
 		cp $(NPM)/node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} $$dir/; \
 	done
+	@# onnxruntime-web for the demo page: its WebAssembly build only (one thread, no WebGPU).
+	mkdir -p $(VENDOR)/onnxruntime-web
+	cd $(NPM)/node_modules/onnxruntime-web/dist && cp ort.wasm.min.js ort-wasm-simd-threaded.mjs \
+		ort-wasm-simd-threaded.wasm $(CURDIR)/$(VENDOR)/onnxruntime-web/
 	@touch $@
+
+## The demo page's networks: chapter 8's recipe trained and exported to ONNX (never committed).
+demo-models: $(DEMO)
+$(DEMO): $(STAMP) scripts/export_demo_models.py $(wildcard mobilenet_lab/*.py)
+	$(BIN)/python scripts/export_demo_models.py --out $(dir $@)
 
 ## Open every page of the built book in headless Chromium, offline (build it first).
 browser: vendor browser-deps
 	@test -f _build/html/index.html || $(MAKE) build-check
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots
 
 ## Debian's chromium, and fonts for the Korean glossary and the checkers' ✅ ❌ ⏳ in screenshots.
 browser-deps:

@@ -24,6 +24,7 @@ const TYPES = {
   ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf",
   ".json": "application/json", ".ipynb": "application/json", ".zip": "application/zip",
   ".txt": "text/plain", ".eot": "application/vnd.ms-fontobject", ".ico": "image/x-icon",
+  ".mjs": "text/javascript", ".wasm": "application/wasm",
 };
 
 function colabPrefix() {

@@ -1,0 +1,358 @@
+// The browser demo (book/demo.md): draw a digit, run chapter 8's two networks with
+// onnxruntime-web (WebAssembly, one thread), show their probabilities and time them.
+//
+// Preprocessing mirrors chapter 8 (mobilenet_lab.data.digits_datasets): a digit is 8×8 pixels
+// with values 0–16 (a drawing is brought there the way the UCI digits were made: the ink cropped,
+// scaled into a 32×32 bitmap, then 4×4 blocks counted), divided by 16, scaled to size×size with
+// PyTorch's bilinear interpolation (align_corners=False), and normalised with the training split's
+// mean and standard deviation (all from demo.json, written at build time).
+/* global ort */
+(function () {
+  "use strict";
+  const SCRIPT = document.currentScript.src;
+  const MODELS = new URL("../../demo/", SCRIPT).href;
+  const WASM = new URL("../vendor/onnxruntime-web/", SCRIPT).href;
+  const NAMES = { separable: "MobileNet (separable)", standard: "Standard twin" };
+  const RUNS = 100; // timed runs per network
+  const WARMUP = 5;
+
+  // ---- preprocessing (mirrors Python; tested against PyTorch by the browser test) ----------
+  // torch.nn.functional.interpolate(mode="bilinear", align_corners=False), one channel.
+  function bilinear(src, n, size) {
+    const out = new Float32Array(size * size);
+    const scale = n / size;
+    const index = (d) => {
+      const s = Math.max(scale * (d + 0.5) - 0.5, 0);
+      const i0 = Math.floor(s);
+      const i1 = i0 < n - 1 ? i0 + 1 : i0;
+      return [i0, i1, s - i0];
+    };
+    for (let y = 0; y < size; y++) {
+      const [y0, y1, ly] = index(y);
+      for (let x = 0; x < size; x++) {
+        const [x0, x1, lx] = index(x);
+        const top = (1 - lx) * src[y0 * n + x0] + lx * src[y0 * n + x1];
+        const bottom = (1 - lx) * src[y1 * n + x0] + lx * src[y1 * n + x1];
+        out[y * size + x] = (1 - ly) * top + ly * bottom;
+      }
+    }
+    return out;
+  }
+
+  // 64 pixel values 0–16 (row by row) -> the network's input, size×size floats.
+  function preprocess(pixels, spec) {
+    const scaled = Float32Array.from(pixels.flat(), (v) => v / spec.max);
+    const image = spec.size === 8 ? scaled : bilinear(scaled, 8, spec.size);
+    return image.map((v) => (v - spec.mean) / spec.std);
+  }
+
+  // The ink of the drawing canvas -> 8×8 values 0–16, or null when nothing is drawn.
+  function drawingToPixels(canvas) {
+    const { width, height } = canvas;
+    const alpha = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+    let [x0, y0, x1, y1] = [width, height, -1, -1];
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (alpha[4 * (y * width + x) + 3] > 32) {
+          x0 = Math.min(x0, x); x1 = Math.max(x1, x);
+          y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        }
+      }
+    }
+    if (x1 < 0) return null;
+    // a square around the ink, centred, a little larger than its longer side
+    const side = Math.max(x1 - x0, y1 - y0, 8) * 1.1;
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    const bitmap = document.createElement("canvas");
+    bitmap.width = bitmap.height = 32;
+    const ctx = bitmap.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(canvas, cx - side / 2, cy - side / 2, side, side, 0, 0, 32, 32);
+    const ink = ctx.getImageData(0, 0, 32, 32).data;
+    const pixels = [];
+    for (let r = 0; r < 8; r++) {
+      const row = [];
+      for (let c = 0; c < 8; c++) {
+        let count = 0;
+        for (let dy = 0; dy < 4; dy++) {
+          for (let dx = 0; dx < 4; dx++) {
+            if (ink[4 * ((4 * r + dy) * 32 + 4 * c + dx) + 3] > 64) count++;
+          }
+        }
+        row.push(count);
+      }
+      pixels.push(row);
+    }
+    return pixels;
+  }
+
+  // ---- the page ------------------------------------------------------------------------------
+  const demo = { ready: null, last: null, preprocess, drawingToPixels, timing: null };
+  window.mobilenetDemo = demo;
+
+  function softmax(logits) {
+    const m = Math.max(...logits);
+    const e = Array.from(logits, (v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / s);
+  }
+
+  function el(tag, attrs = {}, text = "") {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  const fmt = (n) => n.toLocaleString("en-US");
+
+  async function start(root) {
+    const status = root.querySelector(".demo-status");
+    const say = (text, state) => {
+      status.textContent = text;
+      status.dataset.state = state;
+    };
+    say("Loading the runtime and the two networks…", "loading");
+    ort.env.wasm.numThreads = 1; // one thread: no SharedArrayBuffer needed on a static host
+    ort.env.wasm.proxy = false;
+    ort.env.wasm.wasmPaths = WASM;
+    let info;
+    try {
+      const response = await fetch(MODELS + "demo.json");
+      if (!response.ok) throw new Error(`demo.json: HTTP ${response.status}`);
+      info = await response.json();
+    } catch (err) {
+      say("The exported networks are missing: build the book with `make book`.", "error");
+      throw err;
+    }
+    const sessions = {};
+    for (const [name, model] of Object.entries(info.models)) {
+      sessions[name] = await ort.InferenceSession.create(MODELS + model.file, {
+        executionProviders: ["wasm"],
+        graphOptimizationLevel: "all",
+      });
+    }
+    const spec = info.preprocess;
+    const side = spec.size;
+
+    // probability bars, one block per network
+    const bars = {};
+    const barsRoot = root.querySelector(".demo-bars");
+    for (const name of Object.keys(sessions)) {
+      const block = el("div", { class: "demo-net", "data-net": name });
+      block.append(el("h4", {}, NAMES[name] ?? name));
+      const answer = el("p", { class: "demo-answer" }, "—");
+      block.append(answer);
+      const rows = [];
+      for (let d = 0; d < 10; d++) {
+        const row = el("div", { class: "demo-row" });
+        row.append(el("span", { class: "demo-digit" }, String(d)));
+        const track = el("span", { class: "demo-track" });
+        const bar = el("span", { class: "demo-bar" });
+        track.append(bar);
+        row.append(track);
+        const value = el("span", { class: "demo-value" }, "");
+        row.append(value);
+        block.append(row);
+        rows.push({ row, bar, value });
+      }
+      barsRoot.append(block);
+      bars[name] = { answer, rows };
+    }
+
+    async function run(name, input) {
+      const tensor = new ort.Tensor("float32", input, [1, 1, side, side]);
+      const feeds = { [sessions[name].inputNames[0]]: tensor };
+      const output = await sessions[name].run(feeds);
+      return output[sessions[name].outputNames[0]].data;
+    }
+
+    const preview = root.querySelector(".demo-preview");
+    function showPreview(pixels) {
+      const ctx = preview.getContext("2d");
+      const cell = preview.width / 8;
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, preview.width, preview.height);
+      for (let r = 0; r < 8; r++) {
+        for (let c = 0; c < 8; c++) {
+          const grey = Math.round(255 * (1 - pixels[r][c] / spec.max));
+          ctx.fillStyle = `rgb(${grey},${grey},${grey})`;
+          ctx.fillRect(c * cell, r * cell, cell, cell);
+        }
+      }
+    }
+
+    let current = null; // 8×8 pixels now shown
+    async function predict(pixels) {
+      current = pixels;
+      showPreview(pixels);
+      const input = preprocess(pixels, spec);
+      const result = {};
+      for (const name of Object.keys(sessions)) {
+        const probs = softmax(await run(name, input));
+        const top = probs.indexOf(Math.max(...probs));
+        result[name] = { probs, top1: top };
+        const view = bars[name];
+        view.answer.textContent = `answer: ${top} (${(100 * probs[top]).toFixed(1)} %)`;
+        view.rows.forEach(({ row, bar, value }, d) => {
+          bar.style.width = `${(100 * probs[d]).toFixed(1)}%`;
+          value.textContent = `${(100 * probs[d]).toFixed(1)} %`;
+          row.classList.toggle("demo-top", d === top);
+        });
+      }
+      demo.last = result;
+      root.dataset.predictions = String(Number(root.dataset.predictions ?? 0) + 1);
+      return result;
+    }
+
+    function clearBars() {
+      for (const view of Object.values(bars)) {
+        view.answer.textContent = "—";
+        view.rows.forEach(({ row, bar, value }) => {
+          bar.style.width = "0";
+          value.textContent = "";
+          row.classList.remove("demo-top");
+        });
+      }
+      demo.last = null;
+    }
+
+    // drawing
+    const canvas = root.querySelector(".demo-canvas");
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.lineWidth = canvas.width / 9; // about as thick, relative to the digit, as the dataset's
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.strokeStyle = "#000000";
+    let drawing = false;
+    const point = (event) => {
+      const box = canvas.getBoundingClientRect();
+      return [
+        ((event.clientX - box.left) * canvas.width) / box.width,
+        ((event.clientY - box.top) * canvas.height) / box.height,
+      ];
+    };
+    function clearCanvas() {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+    }
+    canvas.addEventListener("pointerdown", (event) => {
+      if (root.dataset.source === "test") clearCanvas();
+      root.dataset.source = "drawing";
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      const [x, y] = point(event);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 0.01, y);
+      ctx.stroke();
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (!drawing) return;
+      const [x, y] = point(event);
+      ctx.lineTo(x, y);
+      ctx.stroke();
+    });
+    const finish = async () => {
+      if (!drawing) return;
+      drawing = false;
+      const pixels = drawingToPixels(canvas);
+      if (pixels) await predict(pixels);
+    };
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+
+    root.querySelector(".demo-clear").addEventListener("click", () => {
+      clearCanvas();
+      clearBars();
+      current = null;
+      root.dataset.source = "";
+      showPreview(Array.from({ length: 8 }, () => Array(8).fill(0)));
+    });
+
+    // held-out test digits, one click each
+    const samples = root.querySelector(".demo-samples");
+    info.digits.forEach((digit, i) => {
+      const button = el("button", { type: "button", class: "demo-sample", "data-index": i },
+        String(digit.label));
+      button.title = `a test digit ${digit.label} (never seen in training)`;
+      button.addEventListener("click", async () => {
+        clearCanvas();
+        const cell = canvas.width / 8;
+        for (let r = 0; r < 8; r++) {
+          for (let c = 0; c < 8; c++) {
+            ctx.fillStyle = `rgba(0,0,0,${digit.pixels[r][c] / spec.max})`;
+            ctx.fillRect(c * cell, r * cell, cell, cell);
+          }
+        }
+        root.dataset.source = "test";
+        await predict(digit.pixels);
+      });
+      samples.append(button);
+    });
+
+    // the cost table and "time it"
+    const table = root.querySelector(".demo-timing tbody");
+    const cells = {};
+    for (const [name, model] of Object.entries(info.models)) {
+      const row = el("tr", { "data-net": name });
+      row.append(el("td", {}, NAMES[name] ?? name));
+      row.append(el("td", { class: "num" }, fmt(model.mult_adds)));
+      row.append(el("td", { class: "num" }, fmt(model.params)));
+      row.append(el("td", { class: "num" }, `${(model.bytes / 1e6).toFixed(1)} MB`));
+      row.append(el("td", { class: "num" }, `${(100 * model.test_acc).toFixed(1)} %`));
+      const latency = el("td", { class: "num demo-latency" }, "—");
+      row.append(latency);
+      table.append(row);
+      cells[name] = latency;
+    }
+    const timeButton = root.querySelector(".demo-time");
+    const timeNote = root.querySelector(".demo-time-note");
+    timeButton.addEventListener("click", async () => {
+      timeButton.disabled = true;
+      const pixels = current ?? info.digits[0].pixels;
+      const input = preprocess(pixels, spec);
+      const names = Object.keys(sessions);
+      const times = Object.fromEntries(names.map((n) => [n, []]));
+      for (const name of names) cells[name].textContent = "timing…";
+      for (let i = 0; i < WARMUP; i++) for (const name of names) await run(name, input);
+      for (let i = 0; i < RUNS; i++) {
+        for (const name of names) { // interleaved: both networks see the same conditions
+          const t0 = performance.now();
+          await run(name, input);
+          times[name].push(performance.now() - t0);
+        }
+      }
+      const median = (xs) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+      };
+      demo.timing = {};
+      for (const name of names) {
+        demo.timing[name] = median(times[name]);
+        cells[name].textContent = `${demo.timing[name].toFixed(2)} ms`;
+      }
+      const [a, b] = names.map((n) => demo.timing[n]);
+      timeNote.textContent = `Median of ${RUNS} runs per network, one image at a time. ` +
+        `Here the standard twin took ${(b / a).toFixed(1)}× as long as MobileNet; ` +
+        `the mult-adds say ${(info.models.standard.mult_adds /
+          info.models.separable.mult_adds).toFixed(1)}×.`;
+      timeButton.disabled = false;
+    });
+
+    showPreview(Array.from({ length: 8 }, () => Array(8).fill(0)));
+    root.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    say("Ready: draw a digit in the box, or load a test digit.", "ready");
+    return info;
+  }
+
+  function boot() {
+    const root = document.getElementById("mobilenet-demo");
+    if (!root) return;
+    demo.ready = start(root).catch((err) => {
+      console.error("MobileNet demo:", err);
+      throw err;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();

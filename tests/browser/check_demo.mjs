@@ -1,0 +1,161 @@
+// The browser demo (book/demo.html) in headless Chromium, offline: parity with PyTorch and the
+// three interactions.
+//
+// Usage: node tests/browser/check_demo.mjs [_build/html] [_build/screenshots]
+// Needs the built site (with `make demo-models` output: demo/demo.json and the ONNX files) and
+// playwright-core from `make vendor`. Every request off 127.0.0.1 is blocked and counted. Checks:
+// - the page's JavaScript preprocessing of a test digit equals PyTorch's (demo.json "parity");
+// - every held-out test digit, loaded into the canvas with its button, gets PyTorch's top-1 from
+//   both networks (and PyTorch's probabilities within 1e-3);
+// - a stroke drawn with the mouse gets a prediction from both networks;
+// - "Time it" shows a median latency for both networks;
+// - 0 console errors, 0 page errors, 0 failed or 4xx/5xx requests.
+// Screenshots: demo-test-digit.png, demo-drawn.png, demo-timed.png.
+
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
+const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
+const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
+const { chromium } = require("playwright-core");
+const PAGE = "book/demo.html";
+
+// A full-page screenshot from the top, nothing focused (the theme's sticky header and its
+// "skip to main content" link would otherwise cover the demo).
+async function shoot(tab, name) {
+  await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await tab.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+const TYPES = {
+  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+  ".png": "image/png", ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2",
+  ".ttf": "font/ttf", ".json": "application/json", ".wasm": "application/wasm",
+  ".onnx": "application/octet-stream", ".ico": "image/x-icon",
+};
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    let file = path.join(SITE, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function main() {
+  const started = Date.now();
+  const info = JSON.parse(fs.readFileSync(path.join(SITE, "demo/demo.json"), "utf8"));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = fs.mkdtempSync("/tmp/chromium-profile-");
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 1100 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const failures = [];
+  const fail = (what) => failures.push(what);
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    fail(`off-site request blocked: ${url}`);
+    return route.abort("blockedbyclient");
+  });
+  const tab = await context.newPage();
+  tab.on("console", (msg) => { if (msg.type() === "error") fail(`console error: ${msg.text()}`); });
+  tab.on("pageerror", (err) => fail(`JavaScript error: ${err.message}`));
+  tab.on("requestfailed", (req) => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  tab.on("response", (res) => { if (res.status() >= 400) fail(`HTTP ${res.status()}: ${res.url()}`); });
+  const predictions = () => tab.evaluate(() => Number(document.getElementById("mobilenet-demo").dataset.predictions ?? 0));
+  try {
+    await tab.goto(`${origin}/${PAGE}`, { waitUntil: "load" });
+    await tab.waitForFunction(() => window.mobilenetDemo?.ready, null, { timeout: 30000 });
+    await tab.evaluate(() => window.mobilenetDemo.ready);
+    const state = await tab.locator(".demo-status").getAttribute("data-state");
+    if (state !== "ready") throw new Error(`demo not ready: ${state}`);
+
+    // 1. the JavaScript preprocessing equals PyTorch's
+    const diff = await tab.evaluate(({ pixels, spec, expected }) => {
+      const got = window.mobilenetDemo.preprocess(pixels, spec);
+      return Math.max(...expected.map((v, i) => Math.abs(v - got[i])));
+    }, { pixels: info.digits[0].pixels, spec: info.preprocess, expected: info.parity });
+    if (!(diff < 1e-4)) fail(`preprocessing differs from PyTorch's by ${diff}`);
+
+    // 2. every held-out digit, loaded into the canvas: PyTorch's top-1 from both networks
+    const buttons = tab.locator(".demo-sample");
+    if ((await buttons.count()) !== info.digits.length) fail("not one button per test digit");
+    for (let i = 0; i < info.digits.length; i++) {
+      const before = await predictions();
+      await buttons.nth(i).click();
+      await tab.waitForFunction((n) => Number(document.getElementById("mobilenet-demo").dataset.predictions) > n, before);
+      const last = await tab.evaluate(() => window.mobilenetDemo.last);
+      for (const [net, expected] of Object.entries(info.digits[i].probs)) {
+        const got = last[net];
+        if (got.top1 !== info.digits[i].top1[net]) {
+          fail(`test digit ${info.digits[i].label}: ${net} top-1 ${got.top1}, PyTorch ${info.digits[i].top1[net]}`);
+        }
+        const worst = Math.max(...expected.map((p, d) => Math.abs(p - got.probs[d])));
+        if (!(worst < 1e-3)) fail(`test digit ${info.digits[i].label}: ${net} probabilities differ by ${worst}`);
+      }
+      if (i === 3) await shoot(tab, "demo-test-digit.png");
+    }
+
+    // 3. a stroke drawn with the mouse gets a prediction
+    await tab.locator(".demo-clear").click();
+    if (await tab.evaluate(() => window.mobilenetDemo.last) !== null) fail("Clear kept the prediction");
+    const box = await tab.locator(".demo-canvas").boundingBox();
+    const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+    const before = await predictions();
+    // a "7": the top bar, then the diagonal
+    const stroke = [[0.3, 0.2], [0.5, 0.2], [0.7, 0.2], [0.62, 0.4], [0.55, 0.6], [0.48, 0.82]];
+    await tab.mouse.move(...at(...stroke[0]));
+    await tab.mouse.down();
+    for (const p of stroke.slice(1)) await tab.mouse.move(...at(...p), { steps: 8 });
+    await tab.mouse.up();
+    await tab.waitForFunction((n) => Number(document.getElementById("mobilenet-demo").dataset.predictions) > n, before);
+    const drawn = await tab.evaluate(() => ({
+      last: window.mobilenetDemo.last,
+      answers: [...document.querySelectorAll(".demo-answer")].map((a) => a.textContent),
+    }));
+    for (const net of Object.keys(info.models)) {
+      if (!drawn.last?.[net] || !(drawn.last[net].top1 >= 0 && drawn.last[net].top1 <= 9)) fail(`no ${net} prediction after drawing`);
+    }
+    if (!drawn.answers.every((a) => /^answer: \d/.test(a))) fail(`answers after drawing: ${drawn.answers}`);
+    console.log(`  drawn stroke: ${drawn.answers.join("; ")}`);
+    await shoot(tab, "demo-drawn.png");
+
+    // 4. "Time it" shows a latency for both networks
+    await tab.locator(".demo-time").click();
+    await tab.waitForFunction(() => window.mobilenetDemo.timing !== null, null, { timeout: 120000 });
+    const latencies = await tab.locator(".demo-latency").allTextContents();
+    if (latencies.length !== 2 || !latencies.every((t) => /^\d+(\.\d+)? ms$/.test(t))) {
+      fail(`latencies after "Time it": ${JSON.stringify(latencies)}`);
+    }
+    console.log(`  time it: ${latencies.join(", ")} (${await tab.locator(".demo-time-note").textContent()})`);
+    await shoot(tab, "demo-timed.png");
+  } catch (err) {
+    fail(`${err.message}`);
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const unique = [...new Set(failures)];
+  for (const f of unique) console.log(`FAIL ${f}`);
+  console.log(`demo browser test: ${info.digits.length} test digits, ${unique.length} problems, ${seconds} s; screenshots in ${SHOTS}`);
+  process.exit(unique.length ? 1 : 0);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
