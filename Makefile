@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP)
+unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
 		--ignore=tests/test_notebook_editions.py
 

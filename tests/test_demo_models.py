@@ -87,8 +87,8 @@ def test_summary_describes_the_page(exported):
     assert json.loads((out / "demo.json").read_text()) == summary
 
 
-@pytest.mark.skipif(not (BUILT / "demo.json").is_file(), reason="no `make demo-models` output")
 def test_the_books_export_matches_its_recorded_pytorch_outputs():
+    assert (BUILT / "demo.json").is_file(), "run `make demo-models` first (make test does)"
     summary = json.loads((BUILT / "demo.json").read_text())
     pre = summary["preprocess"]
     pixels = torch.tensor([d["pixels"] for d in summary["digits"]], dtype=torch.float32)
@@ -102,3 +102,26 @@ def test_the_books_export_matches_its_recorded_pytorch_outputs():
         expected = np.array([d["probs"][block] for d in summary["digits"]])
         np.testing.assert_allclose(probs, expected, atol=1e-4)
         assert [d["top1"][block] for d in summary["digits"]] == probs.argmax(1).tolist()
+
+
+def test_chapter_8_trains_with_the_recipe_the_demo_exports():
+    """The demo's networks are chapter 8's: its EPOCHS and RECIPE are the package's recipe."""
+    import ast
+
+    import nbformat
+
+    from mobilenet_lab.data import RandomAffine
+    from mobilenet_lab.recipes import DIGITS_EPOCHS, digits_recipe
+
+    nb = nbformat.read(ROOT / "book" / "08_training.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "RECIPE = dict(" in c.source)
+    tree = ast.parse(cell.source)
+    wanted = {"EPOCHS", "RECIPE"}
+    names: dict = {"RandomAffine": RandomAffine}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and {getattr(t, "id", "") for t in node.targets} & wanted:
+            exec(compile(ast.Module([node], []), "chapter 8", "exec"), names)
+    assert names["EPOCHS"] == DIGITS_EPOCHS
+    recipe = digits_recipe()
+    assert repr(names["RECIPE"].pop("augment")) == repr(recipe.pop("augment"))
+    assert names["RECIPE"] == recipe
