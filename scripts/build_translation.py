@@ -5,12 +5,14 @@
   pages listed as translated or pending in ``locale/translated.yml``, under
   ``locale/<lang>/LC_MESSAGES/``. Changed English strings become fuzzy entries, which
   ``tests/test_translation.py`` rejects until a translator has checked them.
+- ``pot``: only the extraction, into ``--out`` (``tests/test_translation.py`` compares it with
+  the ``.po`` files, so a changed English string fails the test even before anyone updates them).
 - ``html``: the site in ``--language`` (default ``ko``) with ``language = "<lang>"``, rendering
   the committed outputs (``BOOK_COMMITTED_OUTPUTS=1``: the English build has executed and nbval
   has compared every chapter), built in ``_build/<lang>/`` and copied to ``_build/html/<lang>/``
   after the English site. ``-W`` turns warnings into errors, as for the English build.
 
-Usage: python scripts/build_translation.py {gettext,html} [--language ko] [-W]
+Usage: python scripts/build_translation.py {gettext,pot,html} [--language ko] [-W] [--out DIR]
 """
 
 from __future__ import annotations
@@ -51,9 +53,14 @@ def _build(builder: str, out: Path, doctrees: Path, overrides: dict, strict: boo
     return 0 if result == 0 else 1
 
 
+def pot(out: Path) -> int:
+    """Extract every translatable string into ``out/<page>.pot`` (nothing is executed)."""
+    return _build("gettext", out, out / ".doctrees", {}, False)
+
+
 def gettext(language: str) -> int:
     out = ROOT / "_build" / "gettext"
-    status = _build("gettext", out, ROOT / "_build" / ".doctrees-gettext", {}, False)
+    status = pot(out)
     if status:
         return status
     from sphinx_intl.basic import update
@@ -61,10 +68,10 @@ def gettext(language: str) -> int:
     listed = pages(language)
     with tempfile.TemporaryDirectory() as tmp:
         for page in listed["translated"] + listed["pending"]:
-            pot = out / f"{page}.pot"
-            if pot.exists():
+            template = out / f"{page}.pot"
+            if template.exists():
                 (Path(tmp) / page).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(pot, Path(tmp) / f"{page}.pot")
+                shutil.copy(template, Path(tmp) / f"{page}.pot")
         update(str(ROOT / "locale"), tmp, (language,), jobs=1)
     return 0
 
@@ -83,12 +90,15 @@ def html(language: str, strict: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("gettext", "html"))
+    parser.add_argument("step", choices=("gettext", "pot", "html"))
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "gettext")
     parser.add_argument("--language", default="ko")
     parser.add_argument("-W", dest="strict", action="store_true", help="warnings are errors")
     args = parser.parse_args(argv)
     if args.step == "gettext":
         return gettext(args.language)
+    if args.step == "pot":
+        return pot(args.out)
     return html(args.language, args.strict)
 
 
