@@ -237,10 +237,37 @@ def translated_paragraphs_see_the_glue() -> None:
     SphinxNbRenderer.setup_render = remember_renderer  # type: ignore[method-assign]
 
 
+def translate_toctree_captions(app: Any, doctree: nodes.document) -> None:
+    """The parts' captions ("Part 1: …") in the sidebar, translated.
+
+    sphinx-external-toc inserts the toctrees from ``_toc.yml`` in a transform that runs after
+    Sphinx's Locale transform, so their captions, extracted into the root page's ``.po`` file,
+    were never translated. This runs at ``doctree-read``, before Sphinx collects the toctrees.
+    """
+    language = _language(app)
+    if language == "en":
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    docname = app.env.docname
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, language, domain)
+    if not found:
+        return
+    for toctree in doctree.findall(addnodes.toctree):
+        caption = toctree.get("caption")
+        if caption:
+            toctree["caption"] = catalog.gettext(caption)
+
+
 def setup(app: Any) -> dict[str, Any]:
     translated_paragraphs_see_the_glue()
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_language_switcher, priority=910)
     app.connect("html-page-context", colab_opens_the_translated_edition, priority=910)
     app.connect("doctree-resolved", link_glossary_headwords)
+    app.connect("doctree-read", translate_toctree_captions, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
