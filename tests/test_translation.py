@@ -15,6 +15,7 @@ and after the update it is fuzzy, which fails too.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -255,7 +256,7 @@ def test_language_comes_from_the_environment():
     code = "from mobilenet_lab.exercises import ch01; print(repr(ch01.check_conv_params(None)))"
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={**__import__("os").environ, "MOBILENET_LAB_LANG": "ko"},
+        env={**os.environ, "MOBILENET_LAB_LANG": "ko"},
         capture_output=True,
         text=True,
         check=True,
