@@ -15,6 +15,7 @@ This extension adds what both sites need:
   their ids, ``term-…``, in both sites; the Korean headwords come from the ``.po`` file);
 - the Korean pages' Colab buttons open the Korean reader edition, ``ko/reader/<name>.ipynb`` on
   the notebooks branch (``make notebooks`` writes it from the same ``.po`` files);
+- Korean line breaks between words (``word-break: keep-all``), not between any two syllables;
 - Korean search: Sphinx has no Korean search language and would fall back to English, which
   indexes "합성곱은" and "합성곱을" as two words that a search for "합성곱" never finds.
   :class:`SearchKorean` also indexes each Hangul word without its particle (조사).
@@ -129,6 +130,21 @@ def add_language_switcher(
             "label": "language-switcher",
         },
     )
+
+
+# Korean wraps between words (spaces), not inside them: a browser's default breaks lines between
+# any two syllables ("일/반적으로"). Set on the Korean site only; long code still wraps.
+KOREAN_LINE_BREAKS = (
+    '<style>html[lang="ko"] .bd-content, html[lang="ko"] .bd-sidebar '
+    "{ word-break: keep-all; overflow-wrap: break-word; }</style>"
+)
+
+
+def korean_line_breaks(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    if _language(app) == "ko":
+        context["metatags"] = context.get("metatags", "") + KOREAN_LINE_BREAKS
 
 
 def colab_opens_the_translated_edition(
@@ -268,6 +284,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(SearchKorean)
     app.connect("html-page-context", add_language_switcher, priority=910)
     app.connect("html-page-context", colab_opens_the_translated_edition, priority=910)
+    app.connect("html-page-context", korean_line_breaks)
     app.connect("doctree-resolved", link_glossary_headwords)
     app.connect("doctree-read", translate_toctree_captions, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
