@@ -27,6 +27,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# Settings of each translated site beyond `language` (labels that no catalog translates).
+SITE_CONFIG = {
+    "ko": {"nb_code_prompt_show": "셀 내용 보기", "nb_code_prompt_hide": "셀 내용 숨기기"},
+}
 
 
 def pages(language: str) -> dict[str, list[str]]:
@@ -78,7 +82,8 @@ def gettext(language: str) -> int:
 
 def html(language: str, strict: bool) -> int:
     work = ROOT / "_build" / language
-    status = _build("html", work / "html", work / ".doctrees", {"language": language}, strict)
+    overrides = {"language": language, **SITE_CONFIG.get(language, {})}
+    status = _build("html", work / "html", work / ".doctrees", overrides, strict)
     if status:
         return status
     final = ROOT / "_build" / "html" / language
