@@ -15,9 +15,11 @@ EDITIONS := _build/notebooks
 DEMO := _build/demo-extra/demo/demo.json
 CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
+# The Korean site (issue 13): the same sources, translated by locale/ko/LC_MESSAGES/*.po.
+KO_BUILD := $(BIN)/python scripts/build_translation.py html --language ko -W
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
-	browser-deps vendor execute cuda-smoke clean lock demo-models
+	browser-deps vendor execute cuda-smoke clean lock demo-models translations
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -27,10 +29,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt
 	@touch $(STAMP)
 
-## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript).
+## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript),
+## then the Korean site into _build/html/ko (locale/ko; renders the committed outputs).
 book: $(STAMP) vendor notebooks demo-models
 	$(BOOK_BUILD)
-	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html"
+	$(KO_BUILD)
+	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html (한국어: _build/html/ko/index.html)"
 
 ## Lint, unit tests, nbval (strict) on every notebook, the book build with warnings as errors,
 ## the student edition, the Colab-faithful run and the offline browser test of the built site.
@@ -53,13 +57,15 @@ nbval: $(STAMP)
 ## with the committed ones, so this build renders those outputs instead of executing every chapter
 ## a second time (BOOK_COMMITTED_OUTPUTS=1, see _ext/book_site.py; `make book` always executes).
 build-check: $(STAMP) vendor notebooks demo-models
-	rm -rf _build/html _build/jupyter_execute _build/.doctrees
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/ko
 	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
+	$(KO_BUILD)
 
 ## The notebook editions for Colab and Jupyter, in plain Markdown: _build/notebooks/reader/
 ## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book).
 notebooks: $(STAMP)
 	$(BIN)/python scripts/make_notebooks.py --out $(EDITIONS)
+	$(BIN)/python scripts/make_notebooks.py --out $(EDITIONS) --language ko
 student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
@@ -122,6 +128,11 @@ browser-deps:
 ## Re-execute every notebook in place (after editing one), so committed outputs stay current.
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
+## (changed strings become fuzzy; tests/test_translation.py fails until they are translated).
+translations: $(STAMP)
+	$(BIN)/python scripts/build_translation.py gettext --language ko
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new

@@ -17,7 +17,15 @@ badge pointing at its own edition on the published ``notebooks`` branch. Also wr
 ``mobilenet-lab-student.zip``, the teacher page's exercise index (``exercises.md``), the chapters'
 objectives (``objectives.md``) and the student edition's Colab links (``student_links.md``).
 
-Usage: python scripts/make_notebooks.py [--out _build/notebooks] [book/01_….ipynb ...]
+Translated editions (issue 13): ``--language ko`` writes ``<out>/ko/reader/`` and
+``<out>/ko/student/`` instead, from the same notebooks with their Markdown translated by the
+``.po`` files of ``locale/ko/`` (``po_markdown``; a paragraph without a translation stays in
+English), glossary and cross-reference links into the Korean site, the conversion's own words in
+Korean, and a cell after the setup cell that makes the checkers answer in Korean
+(``set_language("ko")``). Their Colab badges open ``ko/<edition>/<name>`` on the notebooks
+branch, where the Korean pages' Colab buttons point too.
+
+Usage: python scripts/make_notebooks.py [--out _build/notebooks] [--language ko] [book/….ipynb ...]
 """
 
 from __future__ import annotations
@@ -34,11 +42,13 @@ from myst_markdown import (
     Book,
     ConversionError,
     Converter,
+    Target,
     chapter_number,
     collect_book,
     glue_values,
     is_glue_output,
 )
+from po_markdown import Catalog, translate_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB = "  # YOUR CODE HERE"
@@ -131,9 +141,10 @@ def site_config() -> dict[str, str]:
     }
 
 
-def colab_url(edition: str, name: str) -> str:
+def colab_url(edition: str, name: str, language: str = "en") -> str:
     """The Colab link of one notebook of an edition on the published notebooks branch."""
-    return f"{site_config()['colab']}{edition}/{name}"
+    folder = "" if language == "en" else f"{language}/"
+    return f"{site_config()['colab']}{folder}{edition}/{name}"
 
 
 def book_page(path: Path) -> str:
@@ -161,10 +172,23 @@ def numbered_pages() -> set[str]:
     }
 
 
-def load_book() -> Book:
-    """Terms, labels, titles and numbering of the whole book, with its published address."""
+def load_book(catalog: Catalog | None = None) -> Book:
+    """Terms, labels, titles and numbering of the whole book, with its published address (the
+    translated site's, with translated titles, when a ``catalog`` is given)."""
     book = collect_book(book_pages(), site_config()["site"])
     book.numbered = numbered_pages()
+    if catalog is not None:
+        book.site += f"{catalog.language}/"
+        book.titles = {page: catalog.get(title) or title for page, title in book.titles.items()}
+        exercise = WORDS[catalog.language]["Exercise"]
+        book.labels = {
+            label: Target(
+                t.page,
+                t.anchor,
+                catalog.get(t.title) or t.title.replace("Exercise", exercise, 1),
+            )
+            for label, t in book.labels.items()
+        }
     return book
 
 
@@ -173,6 +197,32 @@ def load_book() -> Book:
 COLLAPSED = {"jupyter": {"source_hidden": True}, "cellView": "form"}
 SOLUTION_TITLE = "#@title Solution to {exercise} (double-click to show the code)"
 SCAFFOLD_TITLE = "#@title Checks behind the text (run it; no need to read it)"
+# What the editions themselves write, per language (English above is the default).
+WORDS = {
+    "ko": {
+        "Exercise": "연습 문제",
+        "your_turn": (
+            "✏️ **직접 해 보기**: 다음 셀의 `# YOUR CODE HERE`를 모두 채워 실행한 뒤, 그 아래의 "
+            "확인 셀을 실행하세요."
+        ),
+        "solution_title": "#@title {exercise} 풀이 (더블클릭하면 코드가 보입니다)",
+        "scaffold_title": "#@title 본문 뒤의 확인 코드 (실행만 하면 되고 읽지 않아도 됩니다)",
+        "solution_summary": "{exercise} 풀이",
+        "read_online": "HTML 책에서 이 장 읽기",
+        "language_cell": (
+            "# 확인 셀의 피드백(✅ / ❌ / ⏳)과 힌트를 한국어로 보여 줍니다.\n"
+            "from mobilenet_lab.exercises import set_language\n\n"
+            'set_language("ko")\n'
+        ),
+    }
+}
+ENGLISH = {
+    "your_turn": YOUR_TURN,
+    "solution_title": SOLUTION_TITLE,
+    "scaffold_title": SCAFFOLD_TITLE,
+    "solution_summary": "Solution to {exercise}",
+    "read_online": "Read this chapter in the HTML book",
+}
 
 
 def _tags(cell: dict) -> list[str]:
@@ -202,22 +252,31 @@ def _collapse(cell: nbformat.NotebookNode, title: str) -> None:
     cell.source = f"{title}\n{cell.source}"
 
 
-def _badge(edition: str, name: str, page: str, site: str) -> str:
+def _badge(edition: str, name: str, page: str, site: str, language: str = "en") -> str:
     badge = "https://colab.research.google.com/assets/colab-badge.svg"
+    read = {**ENGLISH, **WORDS.get(language, {})}["read_online"]
     return (
-        f"[![Open In Colab]({badge})]({colab_url(edition, name)}) · "
-        f"[Read this chapter in the HTML book]({site}{page}.html)"
+        f"[![Open In Colab]({badge})]({colab_url(edition, name, language)}) · "
+        f"[{read}]({site}{page}.html)"
     )
 
 
 def edition_notebook(
-    nb: nbformat.NotebookNode, edition: str, book: Book, page: str, name: str = "notebook"
+    nb: nbformat.NotebookNode,
+    edition: str,
+    book: Book,
+    page: str,
+    name: str = "notebook",
+    catalog: Catalog | None = None,
 ) -> nbformat.NotebookNode:
-    """The ``reader`` or ``student`` edition of one chapter (a new notebook)."""
+    """The ``reader`` or ``student`` edition of one chapter (a new notebook); translated by
+    ``catalog`` when one is given."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, got {edition!r}")
     student = edition == "student"
-    convert = Converter(book, page, glue_values(nb))
+    language = catalog.language if catalog is not None else "en"
+    words = {**ENGLISH, **WORDS.get(language, {})}
+    convert = Converter(book, page, glue_values(nb), language)
     out = nbformat.v4.new_notebook(metadata=dict(nb.metadata))
     if student:
         out.metadata.pop("widgets", None)
@@ -226,6 +285,8 @@ def edition_notebook(
         cell = nbformat.from_dict(cell)  # a copy
         where = f"{name}, cell {index}"
         if cell.cell_type == "markdown":
+            if catalog is not None:
+                cell.source = translate_markdown(cell.source, catalog)
             parts, saw_start = [], False
             for seg in convert.segments(cell.source):
                 if seg.kind == "solution-start":
@@ -235,14 +296,14 @@ def edition_notebook(
                 elif not in_solution:
                     parts.append(seg.text)
                 elif not student:
+                    summary = words["solution_summary"].format(exercise=convert.exercise)
                     parts.append(
-                        f"<details><summary><b>Solution to {convert.exercise}</b></summary>\n\n"
-                        f"{seg.text}\n\n</details>"
+                        f"<details><summary><b>{summary}</b></summary>\n\n{seg.text}\n\n</details>"
                     )
             if saw_start and student:
-                parts.append(YOUR_TURN)
+                parts.append(words["your_turn"])
             if not out.cells:
-                parts.insert(0, _badge(edition, name, page, book.site))
+                parts.insert(0, _badge(edition, name, page, book.site, language))
             cell.source = "\n\n".join(parts)
             if cell.source.strip():
                 out.cells.append(cell)
@@ -258,15 +319,16 @@ def edition_notebook(
                 except (SyntaxError, ConventionError) as err:
                     raise ConventionError(f"{where}: {err}") from err
             else:
-                _collapse(cell, SOLUTION_TITLE.format(exercise=convert.exercise))
+                _collapse(cell, words["solution_title"].format(exercise=convert.exercise))
         elif in_solution and cell.source.strip():
             raise ConventionError(f"{where}: code inside a solution must be tagged `solution`")
         elif "remove-cell" in tags and not first_code:
             if _only_glue(cell.source):
                 continue
-            _collapse(cell, SCAFFOLD_TITLE)
+            _collapse(cell, words["scaffold_title"])
         elif "remove-input" in tags or "hide-input" in tags:
             cell.metadata.update({"jupyter": {"source_hidden": True}})
+        setup_cell = first_code and bool(cell.source.strip())
         if cell.source.strip():
             first_code = False
         if student or "remove-output" in tags:
@@ -275,6 +337,8 @@ def edition_notebook(
         else:
             cell.outputs = [o for o in cell.outputs if not is_glue_output(o)]
         out.cells.append(cell)
+        if setup_cell and "language_cell" in words:
+            out.cells.append(nbformat.v4.new_code_cell(words["language_cell"]))
     if in_solution:
         raise ConventionError(f"{name}: a {{solution-start}} without {{solution-end}}")
     return out
@@ -289,19 +353,24 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> nbfor
 # --- the whole book ------------------------------------------------------------------------------
 
 
-def write_editions(notebooks: list[Path], out_dir: Path) -> dict[str, list[Path]]:
-    """Write both editions of ``notebooks`` under ``out_dir``; return the written paths."""
-    book = load_book()
+def write_editions(
+    notebooks: list[Path], out_dir: Path, language: str = "en"
+) -> dict[str, list[Path]]:
+    """Write both editions of ``notebooks`` under ``out_dir`` (``out_dir/<language>`` for a
+    translation); return the written paths."""
+    catalog = None if language == "en" else Catalog.load(language)
+    book = load_book(catalog)
     written: dict[str, list[Path]] = {}
     for edition in EDITIONS:
-        folder = out_dir / edition
+        folder = out_dir / edition if catalog is None else out_dir / language / edition
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.ipynb"):
             old.unlink()
         written[edition] = []
         for path in notebooks:
             page = str(path.resolve().relative_to(ROOT).with_suffix(""))
-            nb = edition_notebook(nbformat.read(path, as_version=4), edition, book, page, path.name)
+            source = nbformat.read(path, as_version=4)
+            nb = edition_notebook(source, edition, book, page, path.name, catalog)
             nbformat.write(nb, folder / path.name)
             written[edition].append(folder / path.name)
     return written
@@ -330,13 +399,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "notebooks")
+    parser.add_argument("--language", default="en", help="en (default) or ko: see above")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
     try:
-        written = write_editions(notebooks, args.out)
+        written = write_editions(notebooks, args.out, args.language)
     except (ConventionError, ConversionError) as err:
         print(f"make_notebooks: {err}", file=sys.stderr)
         return 1
+    if args.language != "en":
+        print(
+            f"{args.language} notebook editions: {len(notebooks)} notebooks each in "
+            f"{args.out / args.language}/reader and {args.out / args.language}/student"
+        )
+        return 0
     zip_path = write_student_zip(written["student"], args.out)
     from exercise_index import exercises, markdown_table, objectives_markdown
 

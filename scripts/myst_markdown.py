@@ -49,6 +49,23 @@ ADMONITIONS = {
     "admonition": "",
 }
 SOLUTION_DIRECTIVES = {"solution-start", "solution-end", "solution"}
+# The words the conversion itself writes, in the translated editions (`make_notebooks.py
+# --language ko`); English is the default.
+WORDS = {
+    "ko": {
+        "Exercise": "연습 문제",
+        "Note": "참고",
+        "Tip": "팁",
+        "Hint": "힌트",
+        "Important": "중요",
+        "Warning": "경고",
+        "Caution": "주의",
+        "Attention": "주목",
+        "Danger": "위험",
+        "Error": "오류",
+        "See also": "함께 보기",
+    }
+}
 
 
 class ConversionError(ValueError):
@@ -181,8 +198,9 @@ def collect_book(pages: list[str], site: str) -> Book:
 class Converter:
     """Converts the Markdown cells of one page, in order (exercises are numbered as they come)."""
 
-    def __init__(self, book: Book, page: str, glue: dict[str, str]):
+    def __init__(self, book: Book, page: str, glue: dict[str, str], language: str = "en"):
         self.book, self.page, self.glue = book, page, glue
+        self.words = WORDS.get(language, {})
         self.md = parser()
         self.number = chapter_number(page)
         self.exercises = 0
@@ -192,7 +210,8 @@ class Converter:
     @property
     def exercise(self) -> str:
         """The name of the latest exercise ("Exercise 4.2"), as its heading shows it."""
-        return "Exercise" + (f" {self.number}.{self.exercises}" if self.number else "")
+        word = self.words.get("Exercise", "Exercise")
+        return word + (f" {self.number}.{self.exercises}" if self.number else "")
 
     # --- roles ------------------------------------------------------------------------------
 
@@ -264,7 +283,7 @@ class Converter:
         argument = argument.strip()
         options, body = _options(token.content)
         if name in ADMONITIONS:
-            title = argument or ADMONITIONS[name]
+            title = argument or self.words.get(ADMONITIONS[name], ADMONITIONS[name])
             inner = self._text(body)
             if "dropdown" in options.get("class", ""):
                 text = f"<details><summary><b>{title}</b></summary>\n\n{inner}\n\n</details>"

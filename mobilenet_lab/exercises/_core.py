@@ -5,15 +5,37 @@ A checker takes the reader's answer (a value, or a function the checker calls) a
 of it says whether the answer is right. Checkers never raise on a wrong or malformed answer: a stub
 that is still ``None``/``...`` or raises ``NotImplementedError`` is "not done yet", any other
 error becomes a message.
+
+Messages are written in English and shown in the chosen language: ``set_language("ko")`` (or the
+environment variable ``MOBILENET_LAB_LANG=ko``) makes every check speak Korean; the translations
+live in ``_messages.py``, the one place that holds the checkers' words in both languages.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from . import _messages
+
 CORRECT, WRONG, NOT_DONE = "correct", "wrong", "not done"
+LANGUAGES = tuple(_messages.MARKS)
+_language = {"code": os.environ.get("MOBILENET_LAB_LANG", "en")}
+
+
+def set_language(code: str) -> None:
+    """Show every checker's feedback in ``code`` ("en" or "ko") from now on."""
+    if code not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {code!r}")
+    _language["code"] = code
+
+
+def get_language() -> str:
+    """The language feedback is shown in ("en" unless set_language or MOBILENET_LAB_LANG)."""
+    code = _language["code"]
+    return code if code in LANGUAGES else "en"
 
 
 @dataclass(frozen=True)
@@ -29,12 +51,12 @@ class Feedback:
         return self.status == CORRECT
 
     def __repr__(self) -> str:
-        mark = {CORRECT: "✅ Correct", WRONG: "❌ Not quite", NOT_DONE: "⏳ Not done yet"}[
-            self.status
-        ]
-        text = f"{mark} [{self.exercise}]: {self.message}"
+        language = get_language()
+        mark = _messages.MARKS[language][self.status]
+        text = f"{mark} [{self.exercise}]: {_messages.translate(self.message, language)}"
         if self.hint and self.status != CORRECT:
-            text += f"\n   Hint: {self.hint}"
+            hint = _messages.translate(self.hint, language)
+            text += f"\n   {_messages.HINT[language]}: {hint}"
         return text
 
     __str__ = __repr__

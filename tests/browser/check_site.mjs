@@ -7,6 +7,9 @@
 // errors, failed or 4xx/5xx requests, broken images, math that MathJax did not render, widgets
 // that did not render, internal links (file and #anchor), and the Colab link (a notebook page must
 // link to its own notebook on GitHub, other pages to none). Screenshots go to _build/screenshots/.
+// The Korean site (_build/html/ko/, issue 13) is opened as well, page by page: its Colab buttons
+// open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
+// page in the other language, and a Korean search ("합성곱") finds chapter 1.
 
 import { createRequire } from "node:module";
 import fs from "node:fs";
@@ -94,6 +97,8 @@ async function checkPage(context, origin, page, failures) {
       widgets: document.querySelectorAll(".jupyter-widgets").length,
       brokenImages: [...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
       links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+      switcher: [...document.querySelectorAll(".dropdown-language-switcher a[href]")]
+        .map((a) => a.href),
       ids: [...document.querySelectorAll("[id], a[name]")].map((e) => e.id || e.getAttribute("name")),
     };
   });
@@ -108,15 +113,31 @@ async function checkPage(context, origin, page, failures) {
   return info;
 }
 
+const LANGUAGES = ["ko"];  // translated sites, each in <lang>/ under the English one
+
+function language(page) {
+  return LANGUAGES.find((lang) => page.startsWith(`${lang}/`)) ?? "en";
+}
+
+function sourcePage(page) {
+  const lang = language(page);
+  return lang === "en" ? page : page.slice(lang.length + 1);
+}
+
 function checkColab(page, links, prefix, failures) {
-  // A chapter's Colab button opens its reader edition; the teacher page lists every chapter's
-  // student edition; no other page links to Colab.
+  // A chapter's Colab button opens its reader edition (the Korean one on a Korean page); the
+  // teacher page lists every chapter's student edition; no other page links to Colab.
   const colab = [...new Set(links.filter((l) => l.includes("colab.research.google.com")))];
-  const notebook = page.replace(/\.html$/, ".ipynb");
+  const notebook = sourcePage(page).replace(/\.html$/, ".ipynb");
+  const lang = language(page);
+  const reader = lang === "en" ? prefix : prefix.replace(/\/reader\/$/, `/${lang}/reader/`);
   let expected = [];
-  if (fs.existsSync(path.join(ROOT, notebook))) expected = [prefix + path.basename(notebook)];
-  if (page === "book/teachers.html") {
-    expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
+  if (fs.existsSync(path.join(ROOT, notebook))) expected = [reader + path.basename(notebook)];
+  if (sourcePage(page) === "book/teachers.html") {
+    // every notebook of the table of contents (the appendix too), in file-name order
+    const toc = fs.readFileSync(path.join(ROOT, "_toc.yml"), "utf8");
+    expected = [...toc.matchAll(/file:\s*book\/(\S+)/g)].map((m) => `${m[1]}.ipynb`)
+      .filter((f) => fs.existsSync(path.join(ROOT, "book", f)))
       .sort().map((f) => prefix.replace(/\/reader\/$/, "/student/") + f);
   }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
@@ -138,6 +159,36 @@ function checkLinks(origin, results, failures) {
       }
     }
   }
+}
+
+function checkSwitcher(origin, page, switcher, all, failures) {
+  // Every page offers the same page in every language that has it (the redirecting index.html
+  // pages of each site included).
+  const source = sourcePage(page);
+  for (const lang of ["en", ...LANGUAGES]) {
+    if (lang === language(page)) continue;
+    const counterpart = lang === "en" ? source : `${lang}/${source}`;
+    if (!all.includes(counterpart)) continue;
+    if (!switcher.includes(`${origin}/${counterpart}`)) {
+      failures.push(`${page}: no language switcher link to ${counterpart} (has ${JSON.stringify(switcher)})`);
+    }
+  }
+}
+
+async function checkSearch(context, origin, failures) {
+  // Sphinx has no Korean search language; the book's (_ext/book_i18n.py) indexes nouns without
+  // their particles, so "합성곱" finds chapter 1, where it is written "합성곱은", "합성곱을"….
+  if (!fs.existsSync(path.join(SITE, "ko/search.html"))) return;
+  const tab = await context.newPage();
+  await tab.goto(`${origin}/ko/search.html?q=${encodeURIComponent("합성곱")}`, { waitUntil: "load" });
+  const found = await tab.waitForFunction(
+    () => [...document.querySelectorAll("#search-results a")].map((a) => a.href),
+    null, { timeout: 15000 },
+  ).then((handle) => handle.jsonValue()).catch(() => []);
+  const hits = found.filter((href) => href.includes("01_standard_convolution"));
+  if (!hits.length) failures.push(`ko/search.html: "합성곱" does not find chapter 1 (${found.length} results)`);
+  console.log(`  ko/search.html?q=합성곱: ${found.length} results`);
+  await tab.close();
 }
 
 async function main() {
@@ -168,10 +219,15 @@ async function main() {
     for (const page of all) {
       results[page] = await checkPage(context, origin, page, failures);
       checkColab(page, results[page].links, colabPrefix(), failures);
+      if (page.endsWith(".html") && !page.endsWith("search.html") && !page.endsWith("genindex.html")
+        && sourcePage(page) !== "index.html") {
+        checkSwitcher(origin, page, results[page].switcher, all, failures);
+      }
       const r = results[page];
       console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links`);
     }
     checkLinks(origin, results, failures);
+    await checkSearch(context, origin, failures);
   } finally {
     await context.close();
     server.close();
