@@ -314,7 +314,7 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             assert not residue(markdown), residue(markdown)[:5]
             assert "/blob/notebooks/ko/" + edition + "/" in nb.cells[0].source
             assert "mobilenet-v1-lab/ko/book/" in markdown  # links into the Korean site
-            assert "# 1\\. 일반 합성곱" in markdown and "연습 문제 1.1" in markdown
+            assert "# 1. 일반 합성곱" in markdown and "연습 문제 1.1" in markdown
             assert "Standard convolution" not in markdown
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"
