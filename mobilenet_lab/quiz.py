@@ -19,6 +19,12 @@ from importlib import resources
 from typing import Any
 
 QUIZ_CHAPTERS: tuple[str, ...] = tuple(f"ch{n:02d}" for n in range(1, 11))
+# jupyterquiz's default palette, with blue questions and feedback dark enough to read on white
+_COLOURS = {
+    "--jq-multiple-choice-bg": "#345995",
+    "--jq-correct-color": "#1b6e20",
+    "--jq-incorrect-color": "#b3261e",
+}
 _CODE = re.compile(r"`([^`]+)`")
 _RIGHT = re.compile(r"^Right[:.!]?\s*")
 
@@ -71,7 +77,7 @@ def show_quiz(chapter: str | int) -> None:
     state = random.getstate()  # jupyterquiz draws its element id from `random`
     try:
         random.seed(f"mobilenet-lab-quiz-{name}")
-        display_quiz(quiz_for_display(name), colors="fdsp")
+        display_quiz(quiz_for_display(name), colors=_COLOURS)
     finally:
         random.setstate(state)
 
@@ -83,9 +89,8 @@ def answer_key_markdown(chapters: tuple[str, ...] = QUIZ_CHAPTERS) -> str:
         lines += [f"### Chapter {int(name[2:])}", ""]
         for number, question in enumerate(load_quiz(name), start=1):
             right = [a for a in question["answers"] if a["correct"]]
-            lines.append(f"{number}. {question['question']}")
+            lines += [f"{number}. {question['question']}", ""]
             for answer in right:
                 why = _RIGHT.sub("", answer["feedback"])
-                lines.append(f"   **Answer:** {answer['answer']}. {why[:1].upper()}{why[1:]}")
-            lines.append("")
+                lines += [f"   **Answer:** {answer['answer']}. {why[:1].upper()}{why[1:]}", ""]
     return "\n".join(lines)

@@ -70,7 +70,7 @@ def test_answer_key_matches_the_data():
     assert [int(n) for n in sections[::2]] == list(range(1, 11))
     for chapter, body in zip(QUIZ_CHAPTERS, sections[1::2]):
         questions = load_quiz(chapter)
-        items = re.findall(r"(?m)^(\d)\. (.+)\n   \*\*Answer:\*\* (.+)$", body)
+        items = re.findall(r"(?m)^(\d)\. (.+)\n\n   \*\*Answer:\*\* (.+)$", body)
         assert len(items) == 5, chapter
         for index, ((number, text, answer), question) in enumerate(zip(items, questions), 1):
             assert number == str(index)
