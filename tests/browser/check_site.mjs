@@ -138,6 +138,8 @@ async function checkQuiz(tab, page, fail) {
   await answer(true);
   const root = first.locator("xpath=..");
   await root.screenshot({ path: path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, "__quiz.png")) });
+  // leave the page as the other pages are screenshot: at the top, nothing focused
+  await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   return questions;
 }
 
