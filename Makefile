@@ -36,9 +36,10 @@ book: $(STAMP) vendor notebooks demo-models
 	$(KO_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html (한국어: _build/html/ko/index.html)"
 
-## Lint, unit tests, nbval (strict) on every notebook, the book build with warnings as errors,
-## the student edition, the Colab-faithful run and the offline browser test of the built site.
-test: lint unit nbval build-check student-test colab browser
+## Lint, unit tests, the Colab-faithful run (every chapter's reader edition under nbval, strict,
+## against the committed outputs, and its student edition), the book build with warnings as errors,
+## the editions' tests and the offline browser test of the built site.
+test: lint unit colab build-check student-test browser
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -49,13 +50,16 @@ unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
 		--ignore=tests/test_notebook_editions.py
 
+## nbval (strict) on the MyST notebooks themselves, in .venv (`make test` runs nbval on the reader
+## edition in the Colab-faithful environment instead: the same code cells and committed outputs).
 nbval: $(STAMP)
 	@if [ -n "$(NOTEBOOKS)" ]; then $(NBVAL) -q -n 2 --dist loadscope $(NOTEBOOKS); \
 	else echo "no notebooks yet"; fi
 
-## The -W build of `make test`. nbval has just re-executed every chapter and compared its outputs
-## with the committed ones, so this build renders those outputs instead of executing every chapter
-## a second time (BOOK_COMMITTED_OUTPUTS=1, see _ext/book_site.py; `make book` always executes).
+## The -W build of `make test`. The Colab-faithful run has just re-executed every chapter and
+## compared its outputs (glued values included) with the committed ones, so this build renders those
+## outputs instead of executing every chapter again (BOOK_COMMITTED_OUTPUTS=1, see
+## _ext/book_site.py; `make book` always executes).
 build-check: $(STAMP) vendor notebooks demo-models
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/ko
 	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
@@ -69,15 +73,17 @@ notebooks: $(STAMP)
 student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
-## every checker passes in the reader edition and says "not done yet" in the student one.
+## every checker passes in the reader edition and says "not done yet" in the student one (the
+## student notebooks as `make colab` ran them, else executed here).
 student-test: $(STAMP) notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
 		tests/test_student_edition.py
 
-## The reader edition (what Colab users open), copied out of the repo, in a venv with only
-## torch, the tooling and the package's wheel.
+## Both editions (what Colab users open), copied out of the repo, in a venv with only torch, the
+## tooling and the package's wheel: the reader edition under nbval, the student edition run and
+## saved for student-test; one thread per notebook, two at once.
 colab: $(STAMP) notebooks
-	$(BIN)/python scripts/colab_faithful.py $(EDITIONS)/reader/*.ipynb
+	$(BIN)/python scripts/colab_faithful.py
 
 ## Every notebook on a CUDA GPU (says so and stops when there is none).
 cuda-smoke: $(STAMP)

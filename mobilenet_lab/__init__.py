@@ -52,6 +52,7 @@ from .pretrained import (
     top_k,
 )
 from .quantize import quantize_int8
+from .quiz import load_quiz, show_quiz
 from .roofline import layer_intensities
 from .summary import summary_text
 from .timing import Timing, interleaved
@@ -66,6 +67,8 @@ __all__ = [
     "interleaved",
     "layer_intensities",
     "quantize_int8",
+    "load_quiz",
+    "show_quiz",
     "History",
     "RandomAffine",
     "digits_datasets",

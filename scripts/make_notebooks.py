@@ -15,7 +15,8 @@ One machinery writes two editions of every chapter from the same source, into
 The two differ only in what happens to solutions. Each notebook opens with an "Open in Colab"
 badge pointing at its own edition on the published ``notebooks`` branch. Also written:
 ``mobilenet-lab-student.zip``, the teacher page's exercise index (``exercises.md``), the chapters'
-objectives (``objectives.md``) and the student edition's Colab links (``student_links.md``).
+objectives (``objectives.md``), the student edition's Colab links (``student_links.md``) and the
+concept quizzes' answer key (``quiz_key.md``, from ``mobilenet_lab/quizzes/``).
 
 Translated editions (issue 13): ``--language ko`` writes ``<out>/ko/reader/`` and
 ``<out>/ko/student/`` instead, from the same notebooks with their Markdown translated by the
@@ -421,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "objectives.md").write_text(objectives_markdown(in_toc))
     chapters = [nb for nb in in_toc if chapter_number(book_page(nb))]
     (args.out / "student_links.md").write_text(student_links(chapters))
+    from mobilenet_lab.quiz import answer_key_markdown
+
+    (args.out / "quiz_key.md").write_text(answer_key_markdown())
     print(
         f"notebook editions: {len(notebooks)} notebooks each in {args.out}/reader and "
         f"{args.out}/student; zip {zip_path}"

@@ -6,7 +6,10 @@
 // other request is blocked and counted as a failure. Checks per page: console errors and page
 // errors, failed or 4xx/5xx requests, broken images, math that MathJax did not render, widgets
 // that did not render, internal links (file and #anchor), and the Colab link (a notebook page must
-// link to its own notebook on GitHub, other pages to none). Screenshots go to _build/screenshots/.
+// link to its own notebook on GitHub, other pages to none), and on every chapter the concept quiz
+// (jupyterquiz): five questions rendered from the page itself, a wrong answer marked wrong and a
+// correct one marked correct, each with its feedback. Screenshots go to _build/screenshots/ (the
+// quiz, answered, also on its own: <page>__quiz.png).
 // The Korean site (_build/html/ko/, issue 13) is opened as well, page by page: its Colab buttons
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
@@ -106,6 +109,7 @@ async function checkPage(context, origin, page, failures) {
   if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
+  info.quiz = CHAPTER.test(page) ? await checkQuiz(tab, page, fail) : 0;
   await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
   await tab.screenshot({ path: shot, fullPage: true });
@@ -122,6 +126,38 @@ function language(page) {
 function sourcePage(page) {
   const lang = language(page);
   return lang === "en" ? page : page.slice(lang.length + 1);
+}
+
+const CHAPTER = /^book\/\d\d_[^/]*\.html$/;
+
+// The chapter's quiz: jupyterquiz builds it in the browser from the questions embedded in the
+// page (no request). Answer the first question wrongly, then rightly, as a student would.
+async function checkQuiz(tab, page, fail) {
+  const rendered = await tab.waitForFunction(() => document.querySelectorAll(".Quiz").length >= 5,
+    null, { timeout: 10000 }).then(() => true, () => false);
+  if (!rendered) { fail("concept quiz not rendered"); return 0; }
+  const questions = await tab.locator(".Quiz").count();
+  if (questions !== 5) fail(`concept quiz has ${questions} questions, expected 5`);
+  const first = tab.locator(".Quiz").first();
+  await first.scrollIntoViewIfNeeded();
+  const answer = async (correct) => {
+    const label = first.locator(`label.MCButton[data-correct="${correct}"]`).first();
+    const expected = (await label.getAttribute("data-feedback")) ?? "";
+    await label.click();
+    const fb = await first.locator(".Feedback").evaluate((el) => ({ cls: el.className, text: el.textContent }));
+    const marked = fb.cls.split(/\s+/).includes(correct ? "correct" : "incorrect");
+    const text = expected.replace(/<[^>]+>/g, "").slice(0, 40);
+    if (!marked || !text || !fb.text.includes(text)) {
+      fail(`quiz: a${correct ? " correct" : " wrong"} answer gave feedback ${JSON.stringify(fb)}`);
+    }
+  };
+  await answer(false);
+  await answer(true);
+  const root = first.locator("xpath=..");
+  await root.screenshot({ path: path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, "__quiz.png")) });
+  // leave the page as the other pages are screenshot: at the top, nothing focused
+  await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  return questions;
 }
 
 function checkColab(page, links, prefix, failures) {
@@ -224,7 +260,8 @@ async function main() {
         checkSwitcher(origin, page, results[page].switcher, all, failures);
       }
       const r = results[page];
-      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links`);
+      const quiz = r.quiz ? `, a ${r.quiz}-question quiz answered` : "";
+      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links${quiz}`);
     }
     checkLinks(origin, results, failures);
     await checkSearch(context, origin, failures);
