@@ -1,0 +1,309 @@
+"""Graded assignments: every chapter as an otter-grader assignment, from the book's own source.
+
+For each chapter with exercises, this writes otter's notebook format (``_build/assignments/
+<chapter>/source/<chapter>.ipynb``) and runs ``otter assign`` on it, which gives
+``dist/student/<chapter>.ipynb`` (what students open, with ``tests/``, the public tests) and
+``dist/autograder/<chapter>-autograder_*.zip`` (what Gradescope accepts; it holds the hidden
+tests too). Nothing is written by hand twice:
+
+- the notebook is the chapter's student edition (``scripts/make_notebooks.py``: plain Markdown,
+  glued numbers filled in, solutions stubbed); each exercise becomes one otter question named
+  after its label (``ex-01-conv-params``);
+- the solution is the book's ``solution`` cell; otter strips it (``# BEGIN SOLUTION NO PROMPT``)
+  and shows the student edition's stub in its place (``# BEGIN PROMPT``), so students see the same
+  ``# YOUR CODE HERE`` in every edition;
+- the public test is the chapter's check cell: the same checker the reader runs, which must say
+  "✅ Correct" (its feedback is the failure message); the check cell itself is replaced by otter's
+  ``grader.check(...)``, which runs that test;
+- hidden tests come from ``grading/hidden/chNN.py`` (``HIDDEN``: label → list of test bodies,
+  Python run with the student's names bound): other inputs and edge cases. They live in that
+  folder only, outside the package and ``book/``, and reach the autograder zip only.
+
+Points: every test case is worth one point, so an exercise is worth 1 + its hidden tests.
+
+Usage: python scripts/make_assignments.py [--out _build/assignments] [--no-otter] [book/NN_….ipynb ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+from make_notebooks import ROOT, ConventionError, edition_notebook, load_book, site_config
+from myst_markdown import ConversionError
+
+HIDDEN_DIR = ROOT / "grading" / "hidden"
+OTTER_PIN = "otter-grader==7.0.0"
+CHECK_PREFIX = "check_"
+
+
+@dataclass
+class Question:
+    """One exercise as an otter question."""
+
+    label: str
+    prompt: list[nbformat.NotebookNode] = field(default_factory=list)  # Markdown cells
+    solution: str = ""  # the book's solution cell
+    stub: str = ""  # the student edition's stub of it
+    check: str = ""  # the chapter's check cell
+    hidden: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        """What the student defines: the functions and names of the solution cell."""
+        names = []
+        for node in ast.parse(self.solution).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.append(node.name)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    elts = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+                    names += [t.id for t in elts if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.append(node.target.id)
+        return names
+
+    @property
+    def points(self) -> int:
+        return 1 + len(self.hidden)
+
+
+def hidden_tests(notebook: Path) -> dict[str, list[str]]:
+    """``HIDDEN`` of ``grading/hidden/chNN.py`` for a chapter (empty when there is none)."""
+    path = HIDDEN_DIR / f"ch{notebook.name[:2]}.py"
+    if not path.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"hidden_ch{notebook.name[:2]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {label: list(tests) for label, tests in getattr(module, "HIDDEN", {}).items()}
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _is_check(cell: dict) -> bool:
+    if cell.get("cell_type") != "code" or "solution" in _tags(cell):
+        return False
+    try:
+        tree = ast.parse(cell["source"])
+    except SyntaxError:
+        return False
+    last = tree.body[-1] if tree.body else None
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and getattr(last.value.func, "id", "").startswith(CHECK_PREFIX)
+    )
+
+
+def _raw(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_raw_cell(text)
+
+
+def _test_cell(name: str, body: str, question: Question, hidden: bool) -> nbformat.NotebookNode:
+    """An exception-based otter test: ``body`` runs with the student's names bound."""
+    bind = "".join(f'{n} = env.get("{n}")\n' for n in question.names)
+    code = f"def {name}(env):\n" + textwrap.indent(bind + body.strip() + "\n", "    ")
+    ast.parse(code)
+    config = f'""" # BEGIN TEST CONFIG\npoints: 1\nhidden: {str(hidden).lower()}\n""" # END TEST CONFIG\n'
+    return nbformat.v4.new_code_cell(config + code)
+
+
+def public_test(question: Question) -> str:
+    """The check cell as a test: the checker must return a correct Feedback."""
+    tree = ast.parse(question.check)
+    *setup, last = tree.body
+    lines = [ast.unparse(node) for node in setup]
+    lines.append(f"feedback = {ast.unparse(last.value)}")
+    lines.append("assert feedback, str(feedback)")
+    return "\n".join(lines)
+
+
+def _solution_cell(question: Question) -> nbformat.NotebookNode:
+    """The book's solution for the autograder, the student edition's stub for the students."""
+    quote = "'''" if '"""' in question.stub else '"""'
+    if quote in question.stub:
+        raise ConventionError(f"{question.label}: the stub holds both kinds of triple quotes")
+    source = (
+        "# BEGIN SOLUTION NO PROMPT\n"
+        f"{question.solution.rstrip()}\n"
+        "# END SOLUTION\n"
+        f"{quote} # BEGIN PROMPT\n"
+        f"{question.stub.rstrip()}\n"
+        f"{quote} # END PROMPT"
+    )
+    return nbformat.v4.new_code_cell(source)
+
+
+def question_cells(question: Question) -> list[nbformat.NotebookNode]:
+    config = yaml.safe_dump({"name": question.label, "points": question.points}, sort_keys=False)
+    cells = [_raw(f"# BEGIN QUESTION\n{config}"), *question.prompt]
+    cells += [_raw("# BEGIN SOLUTION"), _solution_cell(question), _raw("# END SOLUTION")]
+    cells.append(_raw("# BEGIN TESTS"))
+    cells.append(_test_cell("test_public", public_test(question), question, hidden=False))
+    for i, body in enumerate(question.hidden, 1):
+        cells.append(_test_cell(f"test_hidden_{i}", body, question, hidden=True))
+    cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
+    return cells
+
+
+def assignment_config(name: str) -> nbformat.NotebookNode:
+    config = {
+        "name": name,
+        "requirements": "requirements.txt",
+        "python_version": "3.11",
+        "runs_on": "colab",
+        "init_cell": True,
+        "check_all_cell": True,
+        "run_tests": False,
+        "export_cell": {"pdf": False, "run_tests": True},
+        "generate": {"pdf": False, "show_hidden": False, "seed": 0},
+        "tests": {
+            "files": True,
+            "ok_format": False,
+            "url_prefix": tests_url(name),
+        },
+    }
+    return _raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))
+
+
+def tests_url(name: str) -> str:
+    """Where the student notebook fetches its public tests in Colab: the notebooks branch."""
+    colab = site_config()["colab"]  # …/github/<owner>/<repo>/blob/<branch>/
+    repo_branch = colab.split("/github/", 1)[1].replace("/blob/", "/")
+    return f"https://raw.githubusercontent.com/{repo_branch}assignments/{name}/tests/"
+
+
+def requirements_text() -> str:
+    """What the grading image installs: the package from the repository, like the Colab cell."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/")
+    branch = config["repository"].get("branch", "main")
+    return f"mobilenet-lab @ git+{repo}@{branch}\n"
+
+
+def _book_solutions(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(label, source) of every solution cell of the book, in order."""
+    found, label = [], ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            labels = re.findall(r"\{solution-start\}\s+(\S+)", cell.source)
+            label = labels[-1] if labels else label
+        elif "solution" in _tags(cell):
+            found.append((label, cell.source))
+    return found
+
+
+def _exercise_heading(markdown: str) -> bool:
+    return markdown.lstrip().startswith("### Exercise")
+
+
+def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.NotebookNode:
+    """The otter-format notebook of one chapter (``ConventionError`` if it does not fit)."""
+    nb = nbformat.read(path, as_version=4)
+    page = str(path.resolve().relative_to(ROOT).with_suffix(""))
+    student = edition_notebook(nb, "student", book, page, path.name)
+    solutions = _book_solutions(nb)
+    out = nbformat.v4.new_notebook(metadata=dict(student.metadata))
+    out.cells.append(assignment_config(path.stem))
+    questions: list[Question] = []
+    current: Question | None = None
+    pending: list[nbformat.NotebookNode] = []  # the Markdown of the exercise being read
+    for cell in student.cells:
+        if cell.cell_type == "markdown" and _exercise_heading(cell.source) and current is None:
+            pending = [cell]
+        elif pending and cell.cell_type == "markdown":
+            pending.append(cell)
+        elif cell.cell_type == "code" and "solution" in _tags(cell):
+            if current is not None or not pending:
+                raise ConventionError(
+                    f"{path.name}: one solution cell per exercise, after its text"
+                )
+            label, solution = solutions[len(questions)]
+            current = Question(label, prompt=pending, solution=solution, stub=cell.source)
+            pending = []
+        elif current is not None and _is_check(cell):
+            current.check = cell.source
+            current.hidden = hidden.get(current.label, [])
+            questions.append(current)
+            out.cells += question_cells(current)
+            current = None
+        elif current is not None or pending:
+            raise ConventionError(f"{path.name}: an exercise without a check cell right after it")
+        else:
+            out.cells.append(cell)
+    if len(questions) != len(solutions):
+        raise ConventionError(f"{path.name}: {len(solutions)} solutions, {len(questions)} checked")
+    unknown = set(hidden) - {q.label for q in questions}
+    if unknown:
+        raise ConventionError(f"{path.name}: hidden tests for unknown exercises {sorted(unknown)}")
+    out.metadata["mobilenet_lab_questions"] = [
+        {"name": q.label, "points": q.points, "answers": q.names} for q in questions
+    ]
+    return out
+
+
+def chapters(notebooks: list[Path]) -> list[Path]:
+    """The chapters that have exercises (a check cell)."""
+    found = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        if any(_is_check(c) for c in nb.cells):
+            found.append(path)
+    return found
+
+
+def write_assignment(path: Path, out_dir: Path, book, run_otter: bool = True) -> Path:
+    """Write one chapter's otter source and (``run_otter``) run ``otter assign`` on it."""
+    folder = out_dir / path.stem
+    source = folder / "source"
+    source.mkdir(parents=True, exist_ok=True)
+    master = source / f"{path.stem}.ipynb"
+    nbformat.write(master_notebook(path, book, hidden_tests(path)), master)
+    (source / "requirements.txt").write_text(requirements_text())
+    if run_otter:
+        otter = Path(sys.executable).with_name("otter")
+        result = subprocess.run(
+            [str(otter), "assign", "--no-pdfs", master.name, "../dist"],
+            cwd=source,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(
+                f"otter assign failed for {path.name}:\n{result.stdout}{result.stderr}"
+            )
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "assignments")
+    parser.add_argument("--no-otter", action="store_true", help="write the otter source only")
+    args = parser.parse_args(argv)
+    notebooks = chapters(args.notebooks or sorted((ROOT / "book").glob("[0-9]*.ipynb")))
+    book = load_book()
+    for path in notebooks:
+        try:
+            folder = write_assignment(path, args.out, book, run_otter=not args.no_otter)
+        except (ConventionError, ConversionError, RuntimeError) as err:
+            print(f"make_assignments: {err}", file=sys.stderr)
+            return 1
+        print(f"{path.stem}: {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
