@@ -120,14 +120,131 @@ def _test_cell(name: str, body: str, question: Question, hidden: bool) -> nbform
     return nbformat.v4.new_code_cell(config + code)
 
 
-def public_test(question: Question) -> str:
-    """The check cell as a test: the checker must return a correct Feedback."""
+def public_test(question: Question, imports: dict[str, str]) -> str:
+    """The check cell as a test: the checker must return a correct Feedback.
+
+    ``imports`` (name → import statement, from the whole chapter) supplies a checker that the
+    chapter imported in an earlier cell."""
     tree = ast.parse(question.check)
     *setup, last = tree.body
     lines = [ast.unparse(node) for node in setup]
+    checker = last.value.func.id
+    if not any(checker in _defined(node) for node in setup):
+        if checker not in imports:
+            raise ConventionError(f"{question.label}: where does {checker} come from?")
+        lines.insert(0, imports[checker])
     lines.append(f"feedback = {ast.unparse(last.value)}")
     lines.append("assert feedback, str(feedback)")
     return "\n".join(lines)
+
+
+def _defined(node: ast.AST) -> set[str]:
+    """Global names a top-level statement binds (assignments, imports, defs, loop targets)."""
+    names = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(sub.name)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in sub.names}
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            names.add(sub.id)
+    return names
+
+
+def _parse(source: str) -> ast.Module | None:
+    """A code cell's AST (``None`` for cells with IPython magics or shell lines)."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def chapter_imports(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Every name the chapter imports (``from m import a, b``), with its import statement."""
+    found = {}
+    for cell in nb.cells:
+        tree = _parse(cell.source) if cell.cell_type == "code" else None
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    one = ast.ImportFrom(node.module, [alias], node.level)
+                    found[alias.asname or alias.name] = ast.unparse(one)
+    return found
+
+
+# --- what the autograder runs ---------------------------------------------------------------------
+
+SLOW_S = 0.5  # a cell that took this long in the committed run is worth skipping when grading
+IGNORE_TAG = "otter_ignore"
+
+
+def _duration(cell: dict) -> float:
+    """Seconds a code cell took in the committed run (0 when not recorded)."""
+    from datetime import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not start or not end:
+        return 0.0
+    parse = datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _used(tree: ast.Module) -> set[str]:
+    """Global names a cell reads: a function's own arguments and locals do not count."""
+    used = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+            local = set().union(*(_defined(n) for n in node.body)) | args
+            used |= _loads(node) - local
+        else:
+            used |= _loads(node)
+    return used
+
+
+def skipped_when_grading(nb: nbformat.NotebookNode) -> set[str]:
+    """Sources of the chapter's code cells that the autograder skips (tag ``otter_ignore``).
+
+    Grading runs the whole notebook, three times per chapter in the tests; most of that time goes
+    into a few cells that only illustrate (a grid of models, a figure). A cell is skipped when it
+    is slow (``SLOW_S`` in the committed run) and no answer can depend on it: it defines no
+    function, class or import, and nothing it defines is used by a solution or, transitively, by
+    a cell a solution needs. The students' notebook still holds and runs every cell.
+    """
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    needed: list[bool] = [False] * len(code)
+    wanted: set[str] = set()
+    for i in reversed(range(len(code))):
+        cell = code[i]
+        tree = _parse(cell.source)
+        if tree is None or i == 0:
+            needed[i] = True
+            continue
+        context = any(
+            isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
+            for n in tree.body
+        )
+        defined = set().union(*(_defined(n) for n in tree.body)) if tree.body else set()
+        if "solution" in _tags(cell) or context or defined & wanted:
+            needed[i] = True
+            # a name the cell binds itself (a loop variable, a reused `model`) is not read from
+            # an earlier cell, unless it is updated in place (`total += …`)
+            updated = {
+                n.target.id
+                for n in ast.walk(tree)
+                if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+            }
+            wanted |= (_used(tree) - defined) | updated
+    return {
+        c.source
+        for c, keep in zip(code, needed)
+        if not keep and "solution" not in _tags(c) and _duration(c) >= SLOW_S
+    }
 
 
 def _solution_cell(question: Question) -> nbformat.NotebookNode:
@@ -146,12 +263,12 @@ def _solution_cell(question: Question) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(source)
 
 
-def question_cells(question: Question) -> list[nbformat.NotebookNode]:
+def question_cells(question: Question, imports: dict[str, str]) -> list[nbformat.NotebookNode]:
     config = yaml.safe_dump({"name": question.label, "points": question.points}, sort_keys=False)
     cells = [_raw(f"# BEGIN QUESTION\n{config}"), *question.prompt]
     cells += [_raw("# BEGIN SOLUTION"), _solution_cell(question), _raw("# END SOLUTION")]
     cells.append(_raw("# BEGIN TESTS"))
-    cells.append(_test_cell("test_public", public_test(question), question, hidden=False))
+    cells.append(_test_cell("test_public", public_test(question, imports), question, hidden=False))
     for i, body in enumerate(question.hidden, 1):
         cells.append(_test_cell(f"test_hidden_{i}", body, question, hidden=True))
     cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
@@ -205,8 +322,10 @@ def _book_solutions(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return found
 
 
-def _exercise_heading(markdown: str) -> bool:
-    return markdown.lstrip().startswith("### Exercise")
+def _exercise_heading(markdown: str) -> int | None:
+    """Where an exercise's heading starts in a converted Markdown cell (None: no exercise)."""
+    match = re.search(r"^### Exercise\b", markdown, re.MULTILINE)
+    return match.start() if match else None
 
 
 def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.NotebookNode:
@@ -215,13 +334,19 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
     page = str(path.resolve().relative_to(ROOT).with_suffix(""))
     student = edition_notebook(nb, "student", book, page, path.name)
     solutions = _book_solutions(nb)
+    imports = chapter_imports(nb)
+    skipped = skipped_when_grading(nb)
     out = nbformat.v4.new_notebook(metadata=dict(student.metadata))
     out.cells.append(assignment_config(path.stem))
     questions: list[Question] = []
     current: Question | None = None
     pending: list[nbformat.NotebookNode] = []  # the Markdown of the exercise being read
     for cell in student.cells:
-        if cell.cell_type == "markdown" and _exercise_heading(cell.source) and current is None:
+        heading = _exercise_heading(cell.source) if cell.cell_type == "markdown" else None
+        if heading is not None and current is None:
+            before, cell.source = cell.source[:heading].rstrip(), cell.source[heading:]
+            if before:
+                out.cells.append(nbformat.v4.new_markdown_cell(before))
             pending = [cell]
         elif pending and cell.cell_type == "markdown":
             pending.append(cell)
@@ -237,11 +362,13 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
             current.check = cell.source
             current.hidden = hidden.get(current.label, [])
             questions.append(current)
-            out.cells += question_cells(current)
+            out.cells += question_cells(current, imports)
             current = None
         elif current is not None or pending:
             raise ConventionError(f"{path.name}: an exercise without a check cell right after it")
         else:
+            if cell.cell_type == "code" and any(cell.source.endswith(src) for src in skipped):
+                cell.metadata.setdefault("tags", []).append(IGNORE_TAG)
             out.cells.append(cell)
     if len(questions) != len(solutions):
         raise ConventionError(f"{path.name}: {len(solutions)} solutions, {len(questions)} checked")

@@ -1,0 +1,155 @@
+"""The graded assignments (scripts/make_assignments.py), graded locally with ``otter run``.
+
+For every chapter that has hidden tests (``grading/hidden/chNN.py``): the reference solutions (the
+autograder notebook otter writes) score full marks, the untouched student notebook scores 0, and
+the solutions with ``WRONG``'s answer in place of one exercise's lose exactly that exercise's
+points. The hidden tests reach the autograder zip and nowhere else. ``otter assign`` runs once per
+chapter, the 3 × 7 submissions are graded two at a time (about two minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_assignments  # noqa: E402
+from make_notebooks import load_book  # noqa: E402
+
+OTTER = Path(sys.executable).with_name("otter")
+CHAPTERS = make_assignments.chapters(sorted((ROOT / "book").glob("[0-9]*.ipynb")))
+GRADED = [p for p in CHAPTERS if (make_assignments.HIDDEN_DIR / f"ch{p.name[:2]}.py").exists()]
+VARIANTS = ("solution", "student", "wrong")
+WORKERS = int(os.environ.get("ASSIGNMENT_WORKERS", "2"))
+
+
+def _wrong(path: Path) -> tuple[str, str]:
+    file = make_assignments.HIDDEN_DIR / f"ch{path.name[:2]}.py"
+    spec = importlib.util.spec_from_file_location(f"wrong_{path.stem}", file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG
+
+
+def answer_cell(nb: nbformat.NotebookNode, label: str) -> int:
+    """The index of the answer cell of exercise ``label``: the code cell before its check."""
+    check = next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and c.source.strip() == f'grader.check("{label}")'
+    )
+    return max(i for i in range(check) if nb.cells[i].cell_type == "code")
+
+
+def autograder_zip(folder: Path) -> Path:
+    (zip_path,) = (folder / "dist" / "autograder").glob("*-autograder_*.zip")
+    return zip_path
+
+
+def grade(job: tuple[Path, str, Path]) -> dict:
+    """``otter run`` on one submission: the Gradescope results, question → (score, max)."""
+    folder, variant, submission = job
+    out = submission.parent / f"results-{variant}"
+    out.mkdir()
+    result = subprocess.run(
+        [str(OTTER), "run", "--no-logo", "-a", str(autograder_zip(folder)), "-o", str(out)]
+        + [str(submission)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    tests = json.loads((out / "results.json").read_text())["tests"]
+    return {t["name"]: (t["score"], t["max_score"]) for t in tests if "max_score" in t}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every chapter's assignment, written by ``otter assign``."""
+    out = tmp_path_factory.mktemp("assignments")
+    book = load_book()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        folders = pool.map(lambda p: make_assignments.write_assignment(p, out, book), CHAPTERS)
+        return {p.stem: f for p, f in zip(CHAPTERS, folders)}
+
+
+@pytest.fixture(scope="module")
+def graded(built) -> dict[tuple[str, str], dict]:
+    """The three submissions of every graded chapter, graded two at a time."""
+    jobs = []
+    for path in GRADED:
+        folder = built[path.stem]
+        work = folder / "submissions"
+        for variant in VARIANTS:
+            (work / variant).mkdir(parents=True)
+        solution = nbformat.read(folder / "dist" / "autograder" / f"{path.stem}.ipynb", 4)
+        nbformat.write(solution, work / "solution" / f"{path.stem}.ipynb")
+        student = folder / "dist" / "student" / f"{path.stem}.ipynb"
+        nbformat.write(nbformat.read(student, 4), work / "student" / student.name)
+        label, code = _wrong(path)
+        solution.cells[answer_cell(solution, label)].source = code
+        nbformat.write(solution, work / "wrong" / f"{path.stem}.ipynb")
+        jobs += [(folder, v, work / v / f"{path.stem}.ipynb") for v in VARIANTS]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = list(pool.map(grade, jobs))
+    return {(job[0].name, job[1]): result for job, result in zip(jobs, results)}
+
+
+def points(built: dict[str, Path], chapter: str) -> dict[str, int]:
+    source = built[chapter] / "source" / f"{chapter}.ipynb"
+    questions = nbformat.read(source, 4).metadata["mobilenet_lab_questions"]
+    return {q["name"]: q["points"] for q in questions}
+
+
+def test_every_chapter_1_to_7_has_hidden_tests():
+    assert {p.name[:2] for p in GRADED} >= {f"{n:02d}" for n in range(1, 8)}
+
+
+@pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
+def test_full_zero_and_exact_deduction(path, built, graded):
+    chapter = path.stem
+    expected = points(built, chapter)
+    solution = graded[(chapter, "solution")]
+    assert solution == {q: (p, p) for q, p in expected.items()}, "reference must score full marks"
+    student = graded[(chapter, "student")]
+    assert student == {q: (0, p) for q, p in expected.items()}, "untouched notebook must score 0"
+    label, _ = _wrong(path)
+    wrong = graded[(chapter, "wrong")]
+    lost = {q: expected[q] - score for q, (score, _) in wrong.items() if score != expected[q]}
+    assert lost == {label: expected[label]}, f"only {label} loses, and all its points"
+
+
+@pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
+def test_hidden_tests_only_in_the_autograder(path, built):
+    folder = built[path.stem]
+    student = folder / "dist" / "student"
+    public = "\n".join(f.read_text() for f in (student / "tests").glob("*.py"))
+    assert "hidden=True" not in public and "hidden=False" in public
+    with zipfile.ZipFile(autograder_zip(folder)) as archive:
+        tests = [n for n in archive.namelist() if n.startswith("tests/")]
+        assert any("hidden=True" in archive.read(n).decode() for n in tests)
+    nb = nbformat.read(student / f"{path.stem}.ipynb", 4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "# YOUR CODE HERE" in text and "BEGIN SOLUTION" not in text
+    hidden = make_assignments.hidden_tests(path)
+    for body in (b for bodies in hidden.values() for b in bodies):
+        assert body.strip().splitlines()[-1].strip() not in text
+
+
+def test_grading_is_outside_the_package_and_the_book():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'include = \["mobilenet_lab\*"\]', pyproject)
+    toc = (ROOT / "_toc.yml").read_text()
+    assert "grading" not in toc
