@@ -42,7 +42,6 @@ from make_notebooks import ROOT, ConventionError, edition_notebook, load_book, s
 from myst_markdown import ConversionError
 
 HIDDEN_DIR = ROOT / "grading" / "hidden"
-OTTER_PIN = "otter-grader==7.0.0"
 CHECK_PREFIX = "check_"
 
 
@@ -303,11 +302,31 @@ def tests_url(name: str) -> str:
 
 
 def requirements_text() -> str:
-    """What the grading image installs: the package from the repository, like the Colab cell."""
+    """What the grading image installs besides otter: the package from the repository, like the
+    Colab setup cell, on the CPU build of torch (the grader has no GPU)."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/")
     branch = config["repository"].get("branch", "main")
-    return f"mobilenet-lab @ git+{repo}@{branch}\n"
+    return (
+        "--extra-index-url https://download.pytorch.org/whl/cpu\n"
+        "torch>=2.1\n"
+        f"mobilenet-lab @ git+{repo}@{branch}\n"
+    )
+
+
+OTTER_PIP = "%pip install -q otter-grader"
+
+
+def pin_otter(dist: Path) -> None:
+    """otter's Colab cell installs the newest otter; install the one that wrote the tests."""
+    from otter import __version__
+
+    for path in dist.glob("*/*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.source.strip() == OTTER_PIP:
+                cell.source = f"{OTTER_PIP}=={__version__}"
+        nbformat.write(nb, path)
 
 
 def _book_solutions(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -411,6 +430,7 @@ def write_assignment(path: Path, out_dir: Path, book, run_otter: bool = True) ->
             raise RuntimeError(
                 f"otter assign failed for {path.name}:\n{result.stdout}{result.stderr}"
             )
+        pin_otter(folder / "dist")
     return folder
 
 
