@@ -38,11 +38,26 @@ from pathlib import Path
 
 import nbformat
 import yaml
-from make_notebooks import ROOT, ConventionError, edition_notebook, load_book, site_config
+from make_notebooks import (
+    ROOT,
+    ConventionError,
+    colab_url,
+    edition_notebook,
+    load_book,
+    site_config,
+)
 from myst_markdown import ConversionError
 
 HIDDEN_DIR = ROOT / "grading" / "hidden"
 CHECK_PREFIX = "check_"
+GRADED_NOTE = (
+    "> **Graded assignment.** Run the cells in order. Write each answer in place of "
+    "`# YOUR CODE HERE`, then run the `grader.check(...)` cell below it: it runs the same check "
+    "as the book. Each exercise is also graded by hidden tests (other inputs, edge cases), so "
+    "write answers that work for any input, not only the example. At the end, run "
+    "`grader.export()` and submit the zip file it makes. Every code cell runs when your "
+    "notebook is graded, apart from a few slow cells that only draw or tabulate."
+)
 
 
 @dataclass
@@ -352,6 +367,7 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
     nb = nbformat.read(path, as_version=4)
     page = str(path.resolve().relative_to(ROOT).with_suffix(""))
     student = edition_notebook(nb, "student", book, page, path.name)
+    stem, name = path.stem, path.name
     solutions = _book_solutions(nb)
     imports = chapter_imports(nb)
     skipped = skipped_when_grading(nb)
@@ -385,6 +401,10 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
             current = None
         elif current is not None or pending:
             raise ConventionError(f"{path.name}: an exercise without a check cell right after it")
+        elif not out.cells[1:]:  # the title cell: the badge opens this assignment, and a word
+            badge = colab_url("student", path.name)
+            cell.source = cell.source.replace(badge, colab_url("assignments", f"{stem}/{name}"))
+            out.cells += [cell, nbformat.v4.new_markdown_cell(GRADED_NOTE)]
         else:
             if cell.cell_type == "code" and any(cell.source.endswith(src) for src in skipped):
                 cell.metadata.setdefault("tags", []).append(IGNORE_TAG)

@@ -9,6 +9,7 @@ chapter, the 3 × 7 submissions are graded two at a time (about two minutes on t
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -147,8 +148,9 @@ def test_hidden_tests_only_in_the_autograder(path, built):
     flat = " ".join(text.split())
     for bodies in make_assignments.hidden_tests(path).values():
         for body in bodies:
-            assert " ".join(body.split()) in graded
-            assert " ".join(body.split()) not in flat
+            code = " ".join(ast.unparse(ast.parse(body)).split())  # as otter writes it
+            assert code in graded
+            assert code not in flat
 
 
 def test_grading_is_outside_the_package_and_the_book():
@@ -156,3 +158,28 @@ def test_grading_is_outside_the_package_and_the_book():
     assert re.search(r'include = \["mobilenet_lab\*"\]', pyproject)
     toc = (ROOT / "_toc.yml").read_text()
     assert "grading" not in toc
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
+def test_students_see_the_student_edition_stub(path):
+    """otter's solution stripping turns each solution cell into the student edition's stub, and
+    each question is worth one point per test case."""
+    from make_notebooks import stub_source
+    from otter.assign.solutions import replace_solutions
+
+    master = make_assignments.master_notebook(
+        path, load_book(), make_assignments.hidden_tests(path)
+    )
+    cells = master.cells
+    begins = [
+        i for i, c in enumerate(cells) if c.cell_type == "raw" and c.source == "# BEGIN SOLUTION"
+    ]
+    assert begins and len(begins) == len(master.metadata["mobilenet_lab_questions"])
+    for i in begins:
+        solution = cells[i + 1].source
+        stripped = "\n".join(replace_solutions(solution.split("\n"), "python"))
+        book_source = solution.split("# BEGIN SOLUTION NO PROMPT\n")[1].split("\n# END SOLUTION")[0]
+        assert stripped.strip() == stub_source(book_source).strip()
+    for q in master.metadata["mobilenet_lab_questions"]:
+        hidden = make_assignments.hidden_tests(path).get(q["name"], [])
+        assert q["points"] == 1 + len(hidden)
