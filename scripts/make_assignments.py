@@ -30,6 +30,7 @@ import argparse
 import ast
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -433,6 +434,7 @@ def chapters(notebooks: list[Path]) -> list[Path]:
 def write_assignment(path: Path, out_dir: Path, book, run_otter: bool = True) -> Path:
     """Write one chapter's otter source and (``run_otter``) run ``otter assign`` on it."""
     folder = out_dir / path.stem
+    shutil.rmtree(folder, ignore_errors=True)  # otter assign would add a second zip
     source = folder / "source"
     source.mkdir(parents=True, exist_ok=True)
     master = source / f"{path.stem}.ipynb"
