@@ -295,26 +295,50 @@ def assignment_config(name: str) -> nbformat.NotebookNode:
         "name": name,
         "requirements": "requirements.txt",
         "python_version": "3.11",
-        "runs_on": "colab",
-        "init_cell": True,
+        "init_cell": False,  # ours (`otter_cell`) also works in Colab
         "check_all_cell": True,
-        "run_tests": False,
+        "run_tests": False,  # tests/test_assignments.py grades the solutions
         "export_cell": {"pdf": False, "run_tests": True},
-        "generate": {"pdf": False, "show_hidden": False, "seed": 0},
-        "tests": {
-            "files": True,
-            "ok_format": False,
-            "url_prefix": tests_url(name),
-        },
+        "generate": {"pdf": False, "show_hidden": False},
+        "tests": {"files": True, "ok_format": False},
     }
     return _raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))
 
 
 def tests_url(name: str) -> str:
-    """Where the student notebook fetches its public tests in Colab: the notebooks branch."""
+    """Where a student notebook without its ``tests/`` folder (Colab) fetches its public tests:
+    the published notebooks branch, ``assignments/<chapter>/tests/``."""
     colab = site_config()["colab"]  # …/github/<owner>/<repo>/blob/<branch>/
     repo_branch = colab.split("/github/", 1)[1].replace("/blob/", "/")
     return f"https://raw.githubusercontent.com/{repo_branch}assignments/{name}/tests/"
+
+
+def otter_cell(name: str, questions: list[str]) -> nbformat.NotebookNode:
+    """otter for the student: installed in Colab, with the public tests fetched when the
+    ``tests/`` folder is not next to the notebook. Grading skips it (otter sets itself up)."""
+    from otter import __version__
+
+    listed = "".join(f'    "{q}",\n' for q in questions)
+    source = f"""# The grader's checks (otter-grader): install otter in Colab, and fetch the
+# public tests when the tests/ folder is not next to this notebook.
+import os
+import urllib.request
+
+try:
+    import otter
+except ImportError:
+    %pip install -q otter-grader=={__version__}
+    import otter
+
+TESTS = "{tests_url(name)}"
+os.makedirs("tests", exist_ok=True)
+for _question in [
+{listed}]:
+    _path = f"tests/{{_question}}.py"
+    if not os.path.exists(_path):
+        urllib.request.urlretrieve(TESTS + _question + ".py", _path)
+grader = otter.Notebook()"""
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [IGNORE_TAG]})
 
 
 def requirements_text() -> str:
@@ -328,21 +352,6 @@ def requirements_text() -> str:
         "torch>=2.1\n"
         f"mobilenet-lab @ git+{repo}@{branch}\n"
     )
-
-
-OTTER_PIP = "%pip install -q otter-grader"
-
-
-def pin_otter(dist: Path) -> None:
-    """otter's Colab cell installs the newest otter; install the one that wrote the tests."""
-    from otter import __version__
-
-    for path in dist.glob("*/*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and cell.source.strip() == OTTER_PIP:
-                cell.source = f"{OTTER_PIP}=={__version__}"
-        nbformat.write(nb, path)
 
 
 def _book_solutions(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -377,6 +386,7 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
     questions: list[Question] = []
     current: Question | None = None
     pending: list[nbformat.NotebookNode] = []  # the Markdown of the exercise being read
+    otter_at: int | None = None
     for cell in student.cells:
         heading = _exercise_heading(cell.source) if cell.cell_type == "markdown" else None
         if heading is not None and current is None:
@@ -410,6 +420,9 @@ def master_notebook(path: Path, book, hidden: dict[str, list[str]]) -> nbformat.
             if cell.cell_type == "code" and any(cell.source.endswith(src) for src in skipped):
                 cell.metadata.setdefault("tags", []).append(IGNORE_TAG)
             out.cells.append(cell)
+            if cell.cell_type == "code" and otter_at is None:  # after the setup cell
+                otter_at = len(out.cells)
+    out.cells.insert(otter_at or 1, otter_cell(stem, [q.label for q in questions]))
     if len(questions) != len(solutions):
         raise ConventionError(f"{path.name}: {len(solutions)} solutions, {len(questions)} checked")
     unknown = set(hidden) - {q.label for q in questions}
@@ -452,7 +465,6 @@ def write_assignment(path: Path, out_dir: Path, book, run_otter: bool = True) ->
             raise RuntimeError(
                 f"otter assign failed for {path.name}:\n{result.stdout}{result.stderr}"
             )
-        pin_otter(folder / "dist")
     return folder
 
 
