@@ -21,6 +21,11 @@ tests too). Nothing is written by hand twice:
 
 Points: every test case is worth one point, so an exercise is worth 1 + its hidden tests.
 
+Also in each notebook: a cell after the setup cell that installs otter in Colab and fetches the
+public tests from the published notebooks branch (``assignments/<chapter>/tests/``) when they
+are not next to the notebook, and the tag ``otter_ignore`` on the few slow cells that only
+illustrate (``skipped_when_grading``), so that grading a submission stays quick.
+
 Usage: python scripts/make_assignments.py [--out _build/assignments] [--no-otter] [book/NN_….ipynb ...]
 """
 
