@@ -1,38 +1,99 @@
-"""Inference latency: the blog's model, ours eager, ours optimised (BN folded + channels_last),
-and that optimised model under torch.compile — interleaved in one run with torch.utils.benchmark.
+"""Inference latency of MobileNetV1 (α = 1, 224×224) along every path the book offers, in ONE
+interleaved run, same weights: the blog's model, ours eager, ours with BatchNorm folded +
+channels_last (``fold_for_inference``), that model under ``torch.compile``, ONNX Runtime FP32
+and ONNX Runtime INT8 (static QDQ quantization).
 
-Every candidate runs in eval mode under ``torch.inference_mode()`` on the same random 224×224
-input, at batch 1 and 8, for each thread count. With one thread the clock is the CPU time of the
-thread doing the work (``time.thread_time``: time the OS gives to other jobs on a shared machine
-is not counted); with more threads it is the wall clock (``--clock wall`` uses it throughout). Candidates are timed round-robin (``--rounds``
-rounds of ``blocked_autorange``), so a noisy neighbour slows all of them alike; the script prints
-each candidate's median and its speed-up over our eager model (eager / candidate, > 1 is faster).
+Method (see ``mobilenet_lab.timing``): every candidate is warmed up, then all are timed
+round-robin, ``--rounds`` rounds of about ``--min-time`` seconds each; each candidate reports
+the median seconds per call with its interquartile range, and its speed-up over our eager model
+is computed round by round (both timed in the same round) and reported as median [q1–q3].
 
-torch.compile (inductor, with ``freezing`` so weights are constant-folded and prepacked for
-oneDNN) needs a C++ compiler and compiles once per batch size (tens of seconds on 2 cores); skip it
-with ``--no-compile``. ``--torchscript`` adds ``torch.jit.trace`` + ``freeze`` + ``optimize_for_inference``,
-deprecated since torch 2.13 (it warns) but still a useful reference point.
+Clock: with one thread, ``time.process_time`` for every row (CPU time of the process: what a
+busy neighbour on a shared machine does is not counted, and work in helper threads is). With
+more threads, the wall clock for every row of that table (process time would add up the
+threads), so those rows are only as good as the machine was quiet: the load average is
+recorded before and after.
 
-Run: .venv/bin/python benchmarks/latency.py [--rounds 5] [--threads 1 2] [--no-compile]
+Every FP32 candidate is checked with ``torch.testing.assert_close`` against our eager model
+before timing; the INT8 model is checked for top-1 agreement on the timing input.
+
+torch.compile (inductor, ``freezing``: weights constant-folded and pre-packed for oneDNN) needs
+a C++ compiler and compiles once per batch size (minutes on 2 busy cores); ``--no-compile``
+skips it. ``--out FILE.md`` writes the tables and the machine's description as Markdown.
+
+Run: .venv/bin/python benchmarks/latency.py [--rounds 15] [--threads 1 2] [--out benchmarks/results/latency.md]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
+import platform
+import sys
+import tempfile
 import time
-import warnings
-from typing import Callable
+from collections.abc import Callable
+from pathlib import Path
 
 import torch
-import torch.utils.benchmark as tb
+from torch import nn
 
 from mobilenet_lab import MobileNetV1
-from mobilenet_lab.inference import optimize_for_inference
+from mobilenet_lab.inference import fold_for_inference
+from mobilenet_lab.onnx_export import OnnxModel, export_onnx
+from mobilenet_lab.quantize import quantize_int8
 from mobilenet_lab.seed import MobileNetV1 as SeedMobileNetV1
+from mobilenet_lab.timing import Timing, interleaved, speedup
+
+BASELINE = "ours eager"
 
 
-def compiled(model: torch.nn.Module, x: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
+def machine() -> list[str]:
+    """Lines describing this machine: CPU model, cores, vector extensions, versions."""
+    cpu = platform.processor() or "unknown"
+    flags: set[str] = set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name") and cpu in ("unknown", "x86_64"):
+                cpu = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    wanted = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_int8", "amx_bf16"]
+    import onnxruntime
+
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} logical cores visible",
+        f"vector extensions: {', '.join(f for f in wanted if f in flags) or 'none found'}",
+        f"Python {platform.python_version()}, torch {torch.__version__}, "
+        f"onnxruntime {onnxruntime.__version__}, {platform.platform()}",
+    ]
+
+
+def load() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
+
+
+def pretend_trained(model: nn.Module, seed: int = 0) -> nn.Module:
+    """Give every BatchNorm non-trivial statistics, so that folding them is not a no-op."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                n = m.num_features
+                m.weight.copy_(0.5 + torch.rand(n, generator=g))
+                m.bias.copy_(0.2 * torch.randn(n, generator=g))
+                m.running_mean.copy_(0.2 * torch.randn(n, generator=g))
+                m.running_var.copy_(0.5 + torch.rand(n, generator=g))
+    return model
+
+
+def compiled(model: nn.Module, x: torch.Tensor) -> tuple[Callable, float]:
     import torch._inductor.config as inductor_config
 
     inductor_config.freezing = True
@@ -40,78 +101,119 @@ def compiled(model: torch.nn.Module, x: torch.Tensor) -> Callable[[torch.Tensor]
     start = time.perf_counter()
     with torch.inference_mode():
         fn(x)
-    print(f"  torch.compile for batch {x.shape[0]}: {time.perf_counter() - start:.1f} s")
-    return fn
+    return fn, time.perf_counter() - start
 
 
-def torchscript(model: torch.nn.Module, x: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "torch.jit.* is deprecated"
-        traced = torch.jit.trace(model, x)
-        frozen = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-    with torch.inference_mode():
-        frozen(x)
-    return frozen
+def table(
+    times: dict[str, Timing], batch: int, threads: int, clock: str, notes: dict[str, str]
+) -> list[str]:
+    base = times[BASELINE]
+    lines = [
+        f"### batch {batch}, {threads} thread{'s' * (threads > 1)} ({clock})",
+        "",
+        "| path | median ms | IQR ms | p90 ms | ms / image | speed-up vs ours eager "
+        "[q1–q3] | check |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, t in times.items():
+        ratio, low, high = speedup(base, t)
+        lines.append(
+            f"| {name} | {t.median * 1e3:.2f} | {t.q1 * 1e3:.2f}–{t.q3 * 1e3:.2f} | "
+            f"{t.p90 * 1e3:.2f} | {t.median * 1e3 / batch:.2f} | "
+            f"{ratio:.2f}× [{low:.2f}–{high:.2f}] | {notes.get(name, '')} |"
+        )
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per candidate")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds")
+    parser.add_argument("--min-time", type=float, default=0.2, help="seconds per sample")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--min-run-time", type=float, default=0.3, help="seconds per measurement")
-    parser.add_argument("--clock", choices=("auto", "wall"), default="auto")
     parser.add_argument("--no-compile", action="store_true", help="skip torch.compile")
-    parser.add_argument("--torchscript", action="store_true", help="add TorchScript freeze")
+    parser.add_argument("--out", type=Path, help="write a Markdown report here")
     args = parser.parse_args()
+
+    lines = [
+        "# MobileNetV1 (α = 1, 224×224) inference latency, one interleaved run",
+        "",
+        f"Command: `{' '.join([Path(sys.executable).name, *sys.argv])}`  ",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ",
+        *[f"{line}  " for line in machine()],
+        f"Load average before: {load()}  ",
+        f"{args.rounds} interleaved rounds of about {args.min_time} s per candidate; medians "
+        "with interquartile range; speed-ups computed round by round.",
+        "",
+    ]
     torch.manual_seed(0)
-    ours = MobileNetV1(activation="relu6").eval()
-    candidates: dict[str, torch.nn.Module | Callable] = {
-        "seed eager": SeedMobileNetV1(1.0).eval(),
-        "ours eager": ours,
-        "ours optimised": optimize_for_inference(ours),
-    }
-    print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads available, "
-        f"{args.rounds} interleaved rounds, min_run_time {args.min_run_time} s"
-    )
-    for batch in args.batches:
-        x = torch.randn(batch, 3, 224, 224)
-        models = dict(candidates)
-        if not args.no_compile:
-            models["optimised + compile"] = compiled(candidates["ours optimised"], x)
-        if args.torchscript:
-            models["optimised + TorchScript"] = torchscript(candidates["ours optimised"], x)
-        with torch.inference_mode():
-            reference = ours(x)
-            for name, model in models.items():  # warm-up, and every candidate agrees
-                out = model(x)
-                if name != "seed eager":
-                    torch.testing.assert_close(out, reference, rtol=1e-3, atol=1e-4)
-        for threads in args.threads:
-            thread_clock = threads == 1 and args.clock == "auto"
-            clock = time.thread_time if thread_clock else time.perf_counter
-            times: dict[str, list[float]] = {name: [] for name in models}
+    ours = pretend_trained(MobileNetV1(activation="relu6")).eval()
+    seed = SeedMobileNetV1(1.0).eval()
+    fast = fold_for_inference(ours)
+    folder = Path(tempfile.mkdtemp(prefix="mobilenet-latency-"))
+    export_onnx(ours, folder / "fp32.onnx")
+    calibration = torch.randn(64, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+    quantize_int8(folder / "fp32.onnx", folder / "int8.onnx", calibration)
+    compile_seconds: dict[int, float] = {}
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        ort_fp32 = OnnxModel(folder / "fp32.onnx", threads=threads)
+        ort_int8 = OnnxModel(folder / "int8.onnx", threads=threads)
+        for batch in args.batches:
+            x = torch.randn(batch, 3, 224, 224, generator=torch.Generator().manual_seed(batch))
+            models: dict[str, Callable] = {
+                "blog (seed) eager": seed,
+                BASELINE: ours,
+                "ours folded + channels_last": fast,
+            }
+            if not args.no_compile:
+                models["folded + torch.compile"], seconds = compiled(fast, x)
+                compile_seconds[batch] = seconds
+            models["ONNX Runtime FP32"] = ort_fp32
+            models["ONNX Runtime INT8"] = ort_int8
+            notes = {"blog (seed) eager": "other weights"}
             with torch.inference_mode():
-                for _ in range(args.rounds):
-                    for name, model in models.items():
-                        timer = tb.Timer(
-                            "model(x)",
-                            globals={"model": model, "x": x},
-                            num_threads=threads,
-                            timer=clock,
-                        )
-                        measurement = timer.blocked_autorange(min_run_time=args.min_run_time)
-                        times[name].append(measurement.median)
-            med = {name: statistics.median(t) for name, t in times.items()}
-            what = "CPU time of the working thread" if thread_clock else "wall clock"
-            print(f"batch {batch}, {threads} thread(s), {what}:")
-            for name, seconds in med.items():
-                spread = (max(times[name]) - min(times[name])) / seconds
-                print(
-                    f"  {name:24s} {seconds * 1e3:8.2f} ms   speed-up vs ours eager "
-                    f"{med['ours eager'] / seconds:5.2f}x   (round-to-round spread {spread:.0%})"
-                )
+                reference = ours(x)
+                for name, model in models.items():
+                    out = model(x)
+                    if name == "ONNX Runtime INT8":
+                        agree = (out.argmax(1) == reference.argmax(1)).float().mean().item()
+                        gap = (out - reference).abs().max().item()
+                        notes[name] = f"top-1 agrees {agree:.0%}, max |Δ| {gap:.3f}"
+                    elif name != "blog (seed) eager":
+                        torch.testing.assert_close(out, reference, rtol=1e-3, atol=1e-4)
+                        notes[name] = "allclose ✓"
+            clock = "process CPU time" if threads == 1 else "wall clock"
+            times = interleaved(
+                {name: (lambda m=m, x=x: m(x)) for name, m in models.items()},
+                rounds=args.rounds,
+                min_time=args.min_time,
+                threads=threads,
+                clock=time.process_time if threads == 1 else time.perf_counter,
+            )
+            block = table(times, batch, threads, clock, notes)
+            fp32 = {k: v for k, v in times.items() if "INT8" not in k and "blog" not in k}
+            best = min(fp32, key=lambda k: fp32[k].median)
+            ratio, low, high = speedup(times[best], times["ONNX Runtime INT8"])
+            block += [
+                "",
+                f"Fastest FP32 path: {best}, {speedup(times[BASELINE], times[best])[0]:.2f}× "
+                f"ours eager. INT8 vs {best}: {ratio:.2f}× [{low:.2f}–{high:.2f}].",
+                "",
+            ]
+            print("\n".join(block), flush=True)
+            lines += block
+    if compile_seconds:
+        lines.append(
+            "torch.compile time (first call, wall clock): "
+            + ", ".join(f"batch {b}: {s:.0f} s" for b, s in compile_seconds.items())
+        )
+        lines.append("")
+    lines.append(f"Load average after: {load()}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n")
+        print(f"written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,12 @@ from .counting import (
 )
 from .data import RandomAffine, digits_datasets, load_cifar10
 from .factorisation import factorised_kernel
-from .inference import InferenceMobileNetV1, fold_batchnorm, optimize_for_inference
+from .inference import (
+    InferenceMobileNetV1,
+    fold_batchnorm,
+    fold_for_inference,
+    optimize_for_inference,
+)
 from .layers import (
     ConvBNAct,
     DepSepConv,
@@ -36,6 +41,7 @@ from .layers import (
     StandardConv,
 )
 from .model import MobileNetV1
+from .onnx_export import OnnxModel, export_onnx
 from .pretrained import (
     CheckpointMismatchError,
     find_weights,
@@ -45,12 +51,21 @@ from .pretrained import (
     preprocess,
     top_k,
 )
+from .quantize import quantize_int8
+from .roofline import layer_intensities
 from .summary import summary_text
+from .timing import Timing, interleaved
 from .training import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "OnnxModel",
+    "Timing",
+    "export_onnx",
+    "interleaved",
+    "layer_intensities",
+    "quantize_int8",
     "History",
     "RandomAffine",
     "digits_datasets",
@@ -62,6 +77,7 @@ __all__ = [
     "InferenceMobileNetV1",
     "find_weights",
     "fold_batchnorm",
+    "fold_for_inference",
     "imagenet_labels",
     "load_timm_state_dict",
     "mobilenet_from_timm",

@@ -4,7 +4,9 @@ Digits: ``sklearn.datasets.load_digits`` ships 1,797 grey 8×8 images (values 0�
 package. :func:`digits_datasets` scales them up to the input size a network needs (bilinear), splits
 them once with a fixed, stratified split (:data:`DIGITS_TEST_FRACTION` of every class goes to the
 test set, ``random_state`` :data:`DIGITS_SPLIT_SEED`: 1,347 train / 450 test images) and normalises
-with the *training* set's mean and standard deviation.
+with the *training* set's mean and standard deviation. With ``val_fraction`` it also carves a
+stratified **validation** split out of the training images (``ImageData.val``), for choosing
+recipes and models without looking at the test set.
 
 CIFAR-10: :func:`load_cifar10` reads the official python-pickle archive
 (``cifar-10-python.tar.gz``) from a local folder. It downloads the archive only when asked
@@ -64,8 +66,9 @@ PathLike = Union[str, Path]
 class ImageData:
     """A train/test pair of ``TensorDataset`` (images ``(N, C, H, W)`` float32, labels int64).
 
-    ``mean``/``std`` are the per-channel statistics used to normalise both sets (computed on the
-    training set only); ``classes`` names the labels.
+    ``mean``/``std`` are the per-channel statistics used to normalise every set (computed on the
+    training set only); ``classes`` names the labels. ``val`` is a validation split carved out of
+    the training images (``None`` unless asked for): choose on it, test once at the end.
     """
 
     train: TensorDataset
@@ -73,6 +76,7 @@ class ImageData:
     mean: tuple[float, ...]
     std: tuple[float, ...]
     classes: tuple[str, ...]
+    val: TensorDataset | None = None
 
     @property
     def input_size(self) -> tuple[int, int, int]:
@@ -103,14 +107,18 @@ def digits_datasets(
     test_fraction: float = DIGITS_TEST_FRACTION,
     seed: int = DIGITS_SPLIT_SEED,
     channels: int = 1,
+    val_fraction: float = 0.0,
 ) -> ImageData:
     """scikit-learn's digits, scaled to ``size×size`` (bilinear), split and normalised.
 
     Args:
         size: side of the square input images (8 keeps the originals).
         test_fraction: fraction of every class in the test set (default 0.25: 1,347 / 450).
-        seed: ``random_state`` of the stratified split.
+        seed: ``random_state`` of the stratified splits.
         channels: 1 (grey) or 3 (the grey image repeated, for 3-channel networks).
+        val_fraction: fraction of the *training* images (stratified) moved to ``val``; 0 keeps
+            ``val=None``. The test split does not change. Statistics come from what stays in
+            ``train``.
     """
     from sklearn.datasets import load_digits
 
@@ -120,24 +128,42 @@ def digits_datasets(
     channels = check_positive_int("channels", channels)
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, got {channels}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)):
+        raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
+    if val_fraction != 0:
+        _check_fraction("val_fraction", val_fraction)
     train_idx, test_idx = digits_split(test_fraction, seed)
     digits = load_digits()
+    val_idx = None
+    if val_fraction:
+        from sklearn.model_selection import train_test_split
+
+        train_idx, val_idx = train_test_split(
+            train_idx,
+            test_size=val_fraction,
+            stratify=digits.target[train_idx],
+            random_state=seed,
+        )
+        train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
     images = torch.from_numpy(digits.images.astype(np.float32) / 16.0).unsqueeze(1)
     if size != 8:
         images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
     labels = torch.from_numpy(digits.target.astype(np.int64))
-    x_train, x_test = images[train_idx], images[test_idx]
-    mean, std = x_train.mean().item(), x_train.std().item()
-    x_train = (x_train - mean) / std
-    x_test = (x_test - mean) / std
-    if channels == 3:
-        x_train, x_test = x_train.repeat(1, 3, 1, 1), x_test.repeat(1, 3, 1, 1)
+    mean, std = images[train_idx].mean().item(), images[train_idx].std().item()
+
+    def prepare(idx: np.ndarray) -> TensorDataset:
+        x = (images[idx] - mean) / std
+        if channels == 3:
+            x = x.repeat(1, 3, 1, 1)
+        return TensorDataset(x.contiguous(), labels[idx])
+
     return ImageData(
-        train=TensorDataset(x_train.contiguous(), labels[train_idx]),
-        test=TensorDataset(x_test.contiguous(), labels[test_idx]),
+        train=prepare(train_idx),
+        test=prepare(test_idx),
         mean=(mean,) * channels,
         std=(std,) * channels,
         classes=tuple(str(d) for d in range(10)),
+        val=None if val_idx is None else prepare(val_idx),
     )
 
 

@@ -4,6 +4,13 @@ In eval mode a BatchNorm is a fixed per-channel affine map, ``y = γ (x − μ) 
 After a convolution it can be folded into the convolution's weights and bias: with
 ``s = γ / √(σ² + ε)``, ``W' = s·W`` (per output channel) and ``b' = s·(b − μ) + β``. The folded
 network computes the same function with one operation fewer per layer.
+
+:func:`fold_for_inference` does this for a whole :class:`~mobilenet_lab.MobileNetV1`. It was
+called ``optimize_for_inference``; that name is kept as a deprecated alias. It has nothing to do
+with ``torch.jit.optimize_for_inference`` (a TorchScript pass over a frozen, scripted module).
+PyTorch's own tools for the same folding are ``torch.nn.utils.fusion.fuse_conv_bn_eval`` (one
+conv + BN pair) and the FX-based fusion of the tutorial "(beta) Building a Convolution/Batch Norm
+fuser in FX" (any traceable model).
 """
 
 from __future__ import annotations
@@ -66,7 +73,7 @@ def fold_batchnorm(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
 
 
 class InferenceMobileNetV1(nn.Module):
-    """What :func:`optimize_for_inference` returns: ``(Conv2d + bias, activation)`` pairs, pool,
+    """What :func:`fold_for_inference` returns: ``(Conv2d + bias, activation)`` pairs, pool,
     linear classifier. Frozen (no gradients), eval mode, and inputs are converted to the memory
     format of the weights once, at the entry."""
 
@@ -93,7 +100,7 @@ class InferenceMobileNetV1(nn.Module):
         return f"memory_format={self.memory_format}"
 
 
-def optimize_for_inference(
+def fold_for_inference(
     model: MobileNetV1, *, memory_format: str = "channels_last"
 ) -> InferenceMobileNetV1:
     """An eval-mode, gradient-free copy of ``model`` with every BatchNorm folded into its conv.
@@ -118,10 +125,20 @@ def optimize_for_inference(
     if 2 * expected != len(layers):  # a BatchNorm outside a ConvBNAct would be silently lost
         raise ValueError(
             f"model has {expected} BatchNorm layers but only {len(layers) // 2} sit in "
-            "ConvBNAct blocks; optimize_for_inference only folds ConvBNAct blocks"
+            "ConvBNAct blocks; fold_for_inference only folds ConvBNAct blocks"
         )
     optimised = InferenceMobileNetV1(
         nn.Sequential(*layers), copy.deepcopy(model.classifier), model.in_channels, fmt
     )
     optimised.to(memory_format=fmt)
     return optimised.eval().requires_grad_(False)
+
+
+def optimize_for_inference(
+    model: MobileNetV1, *, memory_format: str = "channels_last"
+) -> InferenceMobileNetV1:
+    """Deprecated name of :func:`fold_for_inference` (same arguments, same result).
+
+    Renamed because ``torch.jit.optimize_for_inference`` is an unrelated TorchScript function.
+    """
+    return fold_for_inference(model, memory_format=memory_format)

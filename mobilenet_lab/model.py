@@ -77,10 +77,18 @@ class MobileNetV1(nn.Module):
         check_input(x, self.in_channels, "MobileNetV1")
         return self.features(x)
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = self.forward_features(x)
+    def forward_head(self, x: Tensor, pre_logits: bool = False) -> Tensor:
+        """The head, as in timm: pool the feature map, dropout, then the classifier.
+
+        ``pre_logits=True`` stops before the classifier and returns the pooled features
+        ``(N, channels)``: what a new classifier sees when the body is reused (fine-tuning).
+        """
         x = torch.flatten(self.pool(x), 1)
-        return self.classifier(self.dropout(x))
+        x = self.dropout(x)
+        return x if pre_logits else self.classifier(x)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.forward_head(self.forward_features(x))
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}, block={self.block!r}, activation={self.activation!r}"

@@ -306,7 +306,7 @@ def preprocess(image: Any, *, size: int = INPUT_SIZE, crop_pct: float = CROP_PCT
 
 
 def imagenet_labels() -> list[str]:
-    """The 1,000 ImageNet-1k class names in timm's index order (``mobilenet_lab/data``)."""
+    """The 1,000 ImageNet-1k class names in timm's index order (``mobilenet_lab/assets/imagenet_classes.txt``)."""
     text = (
         resources.files("mobilenet_lab").joinpath("assets/imagenet_classes.txt").read_text("utf-8")
     )

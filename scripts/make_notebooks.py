@@ -34,6 +34,7 @@ from myst_markdown import (
     Book,
     ConversionError,
     Converter,
+    chapter_number,
     collect_book,
     glue_values,
     is_glue_output,
@@ -133,6 +134,11 @@ def site_config() -> dict[str, str]:
 def colab_url(edition: str, name: str) -> str:
     """The Colab link of one notebook of an edition on the published notebooks branch."""
     return f"{site_config()['colab']}{edition}/{name}"
+
+
+def book_page(path: Path) -> str:
+    """'book/04_…' for a notebook path."""
+    return f"book/{path.stem}"
 
 
 def book_pages() -> list[str]:
@@ -337,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     in_toc = [nb for nb in notebooks if f"book/{nb.stem}" in book_pages()]
     (args.out / "exercises.md").write_text(markdown_table(exercises(in_toc)))
     (args.out / "objectives.md").write_text(objectives_markdown(in_toc))
-    (args.out / "student_links.md").write_text(student_links(in_toc))
+    chapters = [nb for nb in in_toc if chapter_number(book_page(nb))]
+    (args.out / "student_links.md").write_text(student_links(chapters))
     print(
         f"notebook editions: {len(notebooks)} notebooks each in {args.out}/reader and "
         f"{args.out}/student; zip {zip_path}"

@@ -305,9 +305,9 @@ class Converter:
         for child in token.children or []:
             if child.type == "myst_role":
                 name = child.meta["name"]
-                pattern = re.compile(
-                    r"\{" + re.escape(name) + r"\}(`+)" + re.escape(child.content) + r"\1"
-                )
+                # the parser gives a role that spans lines with its line break as a space
+                content = r"\s+".join(map(re.escape, child.content.split()))
+                pattern = re.compile(r"\{" + re.escape(name) + r"\}(`+)\s*" + content + r"\s*\1")
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 new = self._link(href)

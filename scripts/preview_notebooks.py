@@ -18,9 +18,11 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = ROOT / "_build" / "notebooks"
+HIDDEN = "preview-folded-input"
 MATHJAX = ROOT / "_build" / "vendor" / "vendor" / "mathjax" / "tex-mml-chtml.js"
 
 
@@ -28,8 +30,11 @@ def preview(path: Path, out_dir: Path) -> Path:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-            cell.transient = {"remove_source": True}
-    exporter = HTMLExporter(template_name="lab")
+            cell.metadata.setdefault("tags", []).append(HIDDEN)
+    config = Config()
+    config.TagRemovePreprocessor.remove_input_tags = {HIDDEN}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(template_name="lab", config=config)
     if MATHJAX.exists():
         exporter.mathjax_url = os.path.relpath(MATHJAX, out_dir)
     html, _ = exporter.from_notebook_node(nb)

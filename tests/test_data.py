@@ -222,3 +222,27 @@ def test_cifar_rejects_other_archives(tmp_path, no_network):
 def test_cifar_bad_arguments(tmp_path, kwargs, exc, word):
     with pytest.raises(exc, match=word):
         load_cifar10(tmp_path, **kwargs)
+
+
+def test_digits_validation_split_is_carved_from_train():
+    plain = digits_datasets(8)
+    d = digits_datasets(8, val_fraction=0.2)
+    assert d.val is not None and plain.val is None
+    n_train, n_val, n_test = (len(s.tensors[1]) for s in (d.train, d.val, d.test))
+    assert n_train + n_val == len(plain.train.tensors[1]) and n_test == 450
+    assert abs(n_val - 0.2 * (n_train + n_val)) <= 1
+    # the test split is untouched; every digit is in the validation split in proportion
+    assert torch.equal(d.test.tensors[1], plain.test.tensors[1])
+    share = torch.bincount(d.val.tensors[1]) / torch.bincount(plain.train.tensors[1])
+    assert ((share - 0.2).abs() < 0.03).all()
+    # normalised with the statistics of what stays in train
+    x = d.train.tensors[0]
+    assert abs(x.mean()) < 1e-4 and abs(x.std() - 1) < 1e-3
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5])
+def test_digits_validation_fraction_is_checked(bad):
+    with pytest.raises(ValueError, match="val_fraction"):
+        digits_datasets(8, val_fraction=bad)
+    with pytest.raises(TypeError, match="val_fraction"):
+        digits_datasets(8, val_fraction="0.2")

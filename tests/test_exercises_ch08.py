@@ -76,3 +76,40 @@ def test_malformed_answers_never_raise():
     for check in (check_pool_size, check_accuracy, check_cheapest):
         for answer in (42, "text", [1, 2], lambda: 1, lambda *a: 1 / 0):
             assert check(answer).status == WRONG
+
+
+def choose_lr(sweep):
+    """Reference solution."""
+    return max(sweep, key=lambda lr: sweep[lr]["val"])
+
+
+def test_choose_lr_accepts_the_reference_and_the_chapter_sweep():
+    from mobilenet_lab.exercises.ch08 import check_choose_lr
+
+    assert check_choose_lr(choose_lr).status == CORRECT
+    sweep = {0.01: {"train": 0.5, "val": 0.4}, 0.1: {"train": 0.9, "val": 0.9}}
+    assert check_choose_lr(choose_lr, sweep).status == CORRECT
+
+
+def test_choose_lr_rejects_typical_mistakes_with_a_hint():
+    from mobilenet_lab.exercises.ch08 import check_choose_lr
+
+    by_train = check_choose_lr(lambda s: max(s, key=lambda lr: s[lr]["train"]))
+    assert by_train.status == WRONG and "training" in by_train.message and by_train.hint
+    largest = check_choose_lr(lambda s: max(s))
+    assert largest.status == WRONG and largest.hint
+    accuracy_not_lr = check_choose_lr(lambda s: max(v["val"] for v in s.values()))
+    assert accuracy_not_lr.status == WRONG and "not one of the learning rates" in (
+        accuracy_not_lr.message
+    )
+    raises = check_choose_lr(lambda s: s["lr"])
+    assert raises.status == WRONG
+    # the hint never names the answer
+    assert "0.05" not in by_train.hint and "max" not in by_train.hint
+
+
+def test_choose_lr_stub_is_not_done():
+    from mobilenet_lab.exercises.ch08 import check_choose_lr
+
+    assert check_choose_lr(None).status == NOT_DONE
+    assert check_choose_lr(stub).status == NOT_DONE

@@ -1,4 +1,4 @@
-"""optimize_for_inference: folded BatchNorm + channels_last computes what the eager model does."""
+"""fold_for_inference (formerly optimize_for_inference): folded BatchNorm + channels_last computes what the eager model does."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from mobilenet_lab import MobileNetV1
-from mobilenet_lab.inference import InferenceMobileNetV1, fold_batchnorm, optimize_for_inference
+from mobilenet_lab.inference import InferenceMobileNetV1, fold_batchnorm, fold_for_inference
 
 
 def _randomise_batchnorm(model: nn.Module, seed: int = 0) -> nn.Module:
@@ -36,7 +36,7 @@ def test_matches_eager(alpha, activation, block, memory_format):
     torch.manual_seed(0)
     model = MobileNetV1(alpha, 10, activation=activation, block=block, dropout=0.2)
     model = _randomise_batchnorm(model).eval()
-    fast = optimize_for_inference(model, memory_format=memory_format)
+    fast = fold_for_inference(model, memory_format=memory_format)
     x = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
         want = model(x)
@@ -49,7 +49,7 @@ def test_matches_eager(alpha, activation, block, memory_format):
 
 def test_structure_and_format():
     model = MobileNetV1(0.25, 10)
-    fast = optimize_for_inference(model)
+    fast = fold_for_inference(model)
     assert isinstance(fast, InferenceMobileNetV1)
     assert not fast.training
     convs = [m for m in fast.modules() if isinstance(m, nn.Conv2d)]
@@ -63,7 +63,7 @@ def test_input_model_is_not_modified():
     torch.manual_seed(0)
     model = _randomise_batchnorm(MobileNetV1(0.25, 10)).train()
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    optimize_for_inference(model)
+    fold_for_inference(model)
     assert model.training
     after = model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
@@ -76,7 +76,7 @@ def test_input_model_is_not_modified():
 def test_from_training_mode_matches_eval():
     torch.manual_seed(0)
     model = _randomise_batchnorm(MobileNetV1(0.25, 10)).train()
-    fast = optimize_for_inference(model)
+    fast = fold_for_inference(model)
     x = torch.randn(2, 3, 32, 32)
     with torch.no_grad():
         want = model.eval()(x)
@@ -123,21 +123,41 @@ def test_fold_batchnorm_errors(args, error, match):
 
 def test_optimize_errors():
     with pytest.raises(TypeError, match="must be a mobilenet_lab.MobileNetV1"):
-        optimize_for_inference(nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8)))
+        fold_for_inference(nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8)))
     with pytest.raises(TypeError, match="MobileNetV1, got str"):
-        optimize_for_inference("mobilenet")
+        fold_for_inference("mobilenet")
     with pytest.raises(ValueError, match="memory_format must be one of"):
-        optimize_for_inference(MobileNetV1(0.25), memory_format="nhwc")
+        fold_for_inference(MobileNetV1(0.25), memory_format="nhwc")
     model = MobileNetV1(0.25)
     model.classifier = nn.Sequential(nn.BatchNorm1d(256), nn.Linear(256, 10))
     model.features.append(nn.BatchNorm2d(256))
     with pytest.raises(ValueError, match="only folds ConvBNAct blocks"):
-        optimize_for_inference(model)
+        fold_for_inference(model)
 
 
 def test_bad_input_is_reported():
-    fast = optimize_for_inference(MobileNetV1(0.25, 10))
+    fast = fold_for_inference(MobileNetV1(0.25, 10))
     with pytest.raises(ValueError, match="expects 3 input channels"):
         fast(torch.randn(1, 1, 32, 32))
     with pytest.raises(TypeError, match="expects a torch.Tensor"):
         fast([[1.0]])
+
+
+def test_fold_for_inference_is_the_new_name():
+    from mobilenet_lab import fold_for_inference as exported_name
+    from mobilenet_lab import optimize_for_inference  # the old name, kept as an alias
+
+    model = _randomise_batchnorm(MobileNetV1(0.25, 10)).eval()
+    x = torch.randn(1, 3, 32, 32)
+    torch.testing.assert_close(exported_name(model)(x), optimize_for_inference(model)(x))
+
+
+def test_fold_batchnorm_matches_torch_fuse_conv_bn_eval():
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    torch.manual_seed(0)
+    conv = nn.Conv2d(4, 6, 3, padding=1, bias=False)
+    bn = _randomise_batchnorm(nn.Sequential(nn.BatchNorm2d(6)))[0].eval()
+    ours, theirs = fold_batchnorm(conv, bn), fuse_conv_bn_eval(conv.eval(), bn)
+    torch.testing.assert_close(ours.weight, theirs.weight)
+    torch.testing.assert_close(ours.bias, theirs.bias)

@@ -72,7 +72,7 @@ def convert(text: str, glue: dict[str, str] | None = None) -> str:
 def test_roles_become_values_and_links():
     out = convert(
         "**{glue:text}`n`** weights, {glue:text}`big:,` mult-adds, a {term}`stride`, "
-        "{term}`strides <stride>`, {ref}`sec-x`, {doc}`the appendix <appendix>` and $a^2$.",
+        "{term}`strides\n<stride>`, {ref}`sec-x`, {doc}`the appendix <appendix>` and $a^2$.",
         {"n": "75", "big": "568740352"},
     )
     assert out.startswith("**75** weights, 568,740,352 mult-adds")

@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from mobilenet_lab import MobileNetV1
-from mobilenet_lab.inference import optimize_for_inference
+from mobilenet_lab.inference import fold_for_inference
 from mobilenet_lab.pretrained import (
     HF_REPO_ID,
     WEIGHTS_ENV,
@@ -68,7 +68,7 @@ def test_reproduces_timm_logits(timm_fixture):
     with torch.no_grad():
         ours = model(x)
     torch.testing.assert_close(ours, logits, rtol=1e-5, atol=1e-5)
-    torch.testing.assert_close(optimize_for_inference(model)(x), logits, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(fold_for_inference(model)(x), logits, rtol=1e-4, atol=1e-4)
 
 
 def test_from_path(timm_fixture, tmp_path):

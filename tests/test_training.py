@@ -204,3 +204,50 @@ def test_fit_bad_model():
     train, _ = tiny_data()
     with pytest.raises(TypeError, match="model"):
         fit("mobilenet", train, epochs=1)
+
+
+def test_depthwise_weight_decay_gets_its_own_group():
+    from mobilenet_lab.training import _make_optimizer, depthwise_parameters
+
+    model = MobileNetV1(0.25, 10, in_channels=1)
+    dw = depthwise_parameters(model)
+    assert len(dw) == 13 and all(p.dim() == 4 and p.shape[1] == 1 for p in dw)
+    opt = _make_optimizer("sgd", model, 0.1, 0.9, 5e-4, 0.0)
+    decays = sorted(g["weight_decay"] for g in opt.param_groups)
+    assert decays == [0.0, 5e-4]
+    zero = next(g for g in opt.param_groups if g["weight_decay"] == 0.0)
+    assert {id(p) for p in zero["params"]} == {id(p) for p in dw}
+    assert len(_make_optimizer("sgd", model, 0.1, 0.9, 5e-4).param_groups) == 1
+
+
+def test_depthwise_weight_decay_changes_only_depthwise_training():
+    train, test = tiny_data()
+    # tiny_model has no depthwise conv: the setting makes no difference there
+    a, b = tiny_model(), tiny_model()
+    ha = fit(a, train, test, **KW)
+    hb = fit(b, train, test, depthwise_weight_decay=0.0, **KW)
+    assert _no_time(ha) == _no_time(hb) and _same_weights(a, b)
+    with pytest.raises(ValueError, match="depthwise_weight_decay"):
+        fit(tiny_model(), train, depthwise_weight_decay=-1.0, **KW)
+
+
+def test_frozen_parameters_are_not_trained():
+    train, test = tiny_data()
+    model = tiny_model()
+    for p in model[0].parameters():
+        p.requires_grad_(False)
+    before = model[0].weight.clone()
+    fit(model, train, test, **KW)
+    assert torch.equal(model[0].weight, before)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    with pytest.raises(ValueError, match="trainable"):
+        fit(model, train, **KW)
+
+
+def test_progress_bar_outside_a_notebook_is_plain_tqdm(capsys):
+    train, test = tiny_data()
+    kw = {**KW, "progress": True, "epochs": 2}
+    fit(tiny_model(), train, test, desc="tiny", **kw)
+    err = capsys.readouterr().err
+    assert "tiny" in err and "2/2" in err

@@ -117,3 +117,83 @@ def check_cheapest(cheapest: Any) -> Any:
         EX_CHEAPEST,
         "the cheapest model that is good enough is the one to deploy, not the most accurate one",
     )
+
+
+EX_CHOOSE_LR = "ex-08-choose-lr"
+
+_LR_HINT = (
+    "compare the learning rates on the split that training never saw, the validation split; "
+    "return the key of the winner"
+)
+
+#: (sweep, the right choice): the best training accuracy is never the right choice here
+_LR_CASES: list[tuple[dict[float, dict[str, float]], float]] = [
+    (
+        {
+            0.005: {"train": 0.80, "val": 0.78},
+            0.05: {"train": 0.95, "val": 0.93},
+            0.5: {"train": 0.99, "val": 0.90},
+        },
+        0.05,
+    ),
+    (
+        {
+            0.001: {"train": 0.60, "val": 0.61},
+            0.03: {"train": 0.97, "val": 0.90},
+            0.3: {"train": 0.93, "val": 0.94},
+        },
+        0.3,
+    ),
+    (
+        {
+            0.01: {"train": 0.99, "val": 0.96},
+            0.1: {"train": 0.96, "val": 0.95},
+            1.0: {"train": 0.10, "val": 0.10},
+        },
+        0.01,
+    ),
+]
+
+
+@checker(EX_CHOOSE_LR, _LR_HINT)
+def check_choose_lr(choose_lr: Any, sweep: Any = None) -> Any:
+    """Check ``choose_lr(sweep)``: the learning rate with the best validation accuracy.
+
+    ``sweep`` (optional) is the chapter's own sweep, checked as well."""
+    cases = list(_LR_CASES)
+    if (
+        isinstance(sweep, dict)
+        and sweep
+        and all(isinstance(v, dict) and "val" in v for v in sweep.values())
+    ):
+        best = max(v["val"] for v in sweep.values())
+        cases.append((sweep, next(lr for lr, v in sweep.items() if v["val"] == best)))
+    for case, expected in cases:
+        got = call_answer(choose_lr, {lr: dict(v) for lr, v in case.items()})
+        if got in case and case[got]["val"] == case[expected]["val"]:
+            continue  # a tie on the validation split: either is right
+        by_train = max(case, key=lambda lr: case[lr]["train"])
+        if got == by_train:
+            return wrong(
+                EX_CHOOSE_LR,
+                f"for {case} you chose {got!r}, the best *training* accuracy; training accuracy "
+                "rewards memorising the training images",
+                _LR_HINT,
+            )
+        if got not in case:
+            return wrong(
+                EX_CHOOSE_LR,
+                f"choose_lr returned {got!r}, which is not one of the learning rates tried "
+                f"({', '.join(map(str, case))})",
+                _LR_HINT,
+            )
+        return wrong(
+            EX_CHOOSE_LR,
+            f"for {case} you chose {got!r}, whose validation accuracy is not the best",
+            _LR_HINT,
+        )
+    return correct(
+        EX_CHOOSE_LR,
+        "choose on the validation split, then look at the test set once, for the chosen "
+        "setting only",
+    )

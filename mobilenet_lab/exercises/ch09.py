@@ -122,3 +122,103 @@ def check_intensity(intensity: Any) -> Feedback:
         "a depthwise 3×3 does about 4.5 mult-adds per float moved, whatever C; a pointwise "
         f"512→512 on 14×14 about {_intensity('pointwise', 512, 14):.0f}",
     )
+
+
+TIME_CALLS = "ex-09-time-calls"
+
+_TIME_CALLS_HINT = (
+    "three things matter: the warm-up calls are not timed, each round gives one value, and "
+    "a value is the time of ONE call, read on the clock you were given"
+)
+
+
+class _FakeMachine:
+    """A model whose calls take a known time on a fake clock: the first (cold) call is slow."""
+
+    def __init__(self, cold: float, warm: float) -> None:
+        self.now = 100.0
+        self.calls = 0
+        self.cold, self.warm = cold, warm
+
+    def fn(self) -> None:
+        self.now += self.cold if self.calls == 0 else self.warm
+        self.calls += 1
+
+    def clock(self) -> float:
+        return self.now
+
+
+_TIME_CALLS_CASES = ((5, 4, 2), (3, 1, 1), (7, 10, 3))  # (rounds, number, warmup)
+
+
+@checker(TIME_CALLS, _TIME_CALLS_HINT)
+def check_time_calls(time_calls: Any) -> Feedback:
+    """Check ``time_calls(fn, clock, rounds, number, warmup) -> list of seconds per call``.
+
+    The checker never looks at a real clock: it passes a fake model whose calls advance a fake
+    clock by known amounts (the first, cold call much more), so only the *procedure* is judged.
+    """
+    cold, warm = 0.5, 0.002
+    for rounds, number, warmup in _TIME_CALLS_CASES:
+        fake = _FakeMachine(cold, warm)
+        got = call_answer(
+            time_calls, fake.fn, fake.clock, rounds=rounds, number=number, warmup=warmup
+        )
+        where = f"(rounds={rounds}, number={number}, warmup={warmup})"
+        try:
+            values = [float(v) for v in got]
+        except (TypeError, ValueError):
+            return wrong(
+                TIME_CALLS,
+                f"time_calls should return a list of {rounds} numbers {where}, got "
+                f"{type(got).__name__}",
+                _TIME_CALLS_HINT,
+            )
+        if len(values) != rounds:
+            return wrong(
+                TIME_CALLS,
+                f"expected one time per round: {rounds} values {where}, got {len(values)}",
+                _TIME_CALLS_HINT,
+            )
+        expected_calls = warmup + rounds * number
+        if fake.calls != expected_calls:
+            return wrong(
+                TIME_CALLS,
+                f"fn() was called {fake.calls} times {where}; expected {warmup} warm-up "
+                f"calls + {rounds} rounds × {number} = {expected_calls}",
+                _TIME_CALLS_HINT,
+            )
+        if all(math.isclose(v, warm, rel_tol=1e-6) for v in values):
+            continue
+        if any(v > warm * 1.5 for v in values[:1]) and all(
+            math.isclose(v, warm, rel_tol=1e-6) for v in values[1:]
+        ):
+            return wrong(
+                TIME_CALLS,
+                f"the first round includes the slow cold call {where}: warm up before timing",
+                _TIME_CALLS_HINT,
+            )
+        if all(math.isclose(v, warm * number, rel_tol=1e-6) for v in values) and number > 1:
+            return wrong(
+                TIME_CALLS,
+                f"each value is the time of the whole block of {number} calls {where}; "
+                "report the time per call",
+                _TIME_CALLS_HINT,
+            )
+        if all(abs(v) < warm / 10 for v in values):
+            return wrong(
+                TIME_CALLS,
+                f"the values are (almost) zero {where}: time with the clock you are given, "
+                "clock(), not another one",
+                _TIME_CALLS_HINT,
+            )
+        return wrong(
+            TIME_CALLS,
+            f"each call takes {warm * 1e3:.0f} ms on the test clock {where}, but you measured "
+            f"{', '.join(f'{v * 1e3:.3g}' for v in values[:3])} ms …",
+            _TIME_CALLS_HINT,
+        )
+    return correct(
+        TIME_CALLS,
+        "warm-up untimed, one time per round, per call, on the clock you were given",
+    )

@@ -79,3 +79,55 @@ def check_normalise(normalise: Any) -> Feedback:
                 NORMALISE, f"normalise({pixel}) = {value:.4g}, expected {expected:.4g}", _NORM_HINT
             )
     return correct(NORMALISE, "0 → -1, 255 → +1: the network sees pixels in [-1, 1]")
+
+
+RESIZE = "ex-10-resize"
+
+_RESIZE_HINT = (
+    "the *shorter* side becomes int(224 / 0.875); the longer side keeps the aspect ratio and is "
+    "truncated to a whole number (int), as torchvision's Resize does; answer (height, width)"
+)
+
+
+def _reference_resize(height: int, width: int) -> tuple[int, int]:
+    short = int(224 / 0.875)
+    if height <= width:
+        return short, int(short * width / height)
+    return int(short * height / width), short
+
+
+@checker(RESIZE, _RESIZE_HINT)
+def check_resize(resized_size: Any) -> Feedback:
+    """Check ``resized_size(height, width)``: the image size before the centre crop."""
+    for height, width in ((427, 640), (640, 427), (256, 256), (500, 375), (300, 1000)):
+        expected = _reference_resize(height, width)
+        got = call_answer(resized_size, height, width)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return wrong(
+                RESIZE, f"resized_size should return (height, width), got {got!r}", _RESIZE_HINT
+            )
+        got = tuple(got)
+        if got == expected:
+            continue
+        near = all(isinstance(v, (int, float)) for v in got) and all(
+            abs(g - e) <= 1 for g, e in zip(got, expected)
+        )
+        if got == expected[::-1]:
+            message = f"resized_size({height}, {width}) = {got}: height and width are swapped"
+        elif 224 in got and 256 not in got:
+            message = (
+                f"resized_size({height}, {width}) = {got}: that is the crop size; the resize "
+                "comes first and is larger"
+            )
+        elif near:
+            message = f"resized_size({height}, {width}) = {got}: round down, as int() does"
+        elif 256 in got and min(got) < 256:
+            message = f"resized_size({height}, {width}) = {got}: it is the shorter side that is set"
+        else:
+            message = f"resized_size({height}, {width}) = {got} is not the size timm resizes to"
+        return wrong(RESIZE, message, _RESIZE_HINT)
+    return correct(
+        RESIZE,
+        "the shorter side goes to 256 and the centre 224 × 224 is cropped from that: a 427×640 "
+        "photo loses its left and right borders",
+    )
