@@ -23,8 +23,9 @@ Points: every test case is worth one point, so an exercise is worth 1 + its hidd
 
 Also in each notebook: a cell after the setup cell that installs otter in Colab and fetches the
 public tests from the published notebooks branch (``assignments/<chapter>/tests/``) when they
-are not next to the notebook, and the tag ``otter_ignore`` on the few slow cells that only
-illustrate (``skipped_when_grading``), so that grading a submission stays quick.
+are not next to the notebook, and the tag ``otter_ignore`` on the slow cells that no answer
+needs (``skipped_when_grading``: training runs, timings, figures), so that grading a submission
+stays quick (chapter 8 trains for minutes; graded, it runs in seconds).
 
 Usage: python scripts/make_assignments.py [--out _build/assignments] [--no-otter] [book/NN_….ipynb ...]
 """
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import importlib.util
 import re
 import shutil
@@ -61,8 +63,9 @@ GRADED_NOTE = (
     "`# YOUR CODE HERE`, then run the `grader.check(...)` cell below it: it runs the same check "
     "as the book. Each exercise is also graded by hidden tests (other inputs, edge cases), so "
     "write answers that work for any input, not only the example. At the end, run "
-    "`grader.export()` and submit the zip file it makes. Every code cell runs when your "
-    "notebook is graded, apart from a few slow cells that only draw or tabulate."
+    "`grader.export()` and submit the zip file it makes. When your notebook is graded, every "
+    "code cell runs apart from slow ones that no answer needs (training runs, timings, "
+    "figures): an answer should use only what the exercise names."
 )
 
 
@@ -131,31 +134,38 @@ def _raw(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_raw_cell(text)
 
 
-def _test_cell(name: str, body: str, question: Question, hidden: bool) -> nbformat.NotebookNode:
-    """An exception-based otter test: ``body`` runs with the student's names bound."""
-    bind = "".join(f'{n} = env.get("{n}")\n' for n in question.names)
+def _test_cell(name: str, body: str, names: list[str], hidden: bool) -> nbformat.NotebookNode:
+    """An exception-based otter test: ``body`` runs with ``names`` bound from the notebook."""
+    bind = "".join(f'{n} = env.get("{n}")\n' for n in names)
     code = f"def {name}(env):\n" + textwrap.indent(bind + body.strip() + "\n", "    ")
     ast.parse(code)
     config = f'""" # BEGIN TEST CONFIG\npoints: 1\nhidden: {str(hidden).lower()}\n""" # END TEST CONFIG\n'
     return nbformat.v4.new_code_cell(config + code)
 
 
-def public_test(question: Question, imports: dict[str, str]) -> str:
+def public_test(question: Question, imports: dict[str, str]) -> tuple[str, list[str]]:
     """The check cell as a test: the checker must return a correct Feedback.
 
     ``imports`` (name → import statement, from the whole chapter) supplies a checker that the
-    chapter imported in an earlier cell."""
+    chapter imported in an earlier cell. Returns the test's body and the notebook names it reads:
+    the student's answers, and whatever else the check cell passes to its checker (chapter 8's
+    own learning-rate sweep). Those are read with ``env.get``: when grading skips the cell that
+    makes one (``skipped_when_grading``), the checker gets ``None`` and checks its own cases only.
+    """
     tree = ast.parse(question.check)
     *setup, last = tree.body
     lines = [ast.unparse(node) for node in setup]
     checker = last.value.func.id
-    if not any(checker in _defined(node) for node in setup):
+    local = set().union(*(_defined(node) for node in setup)) if setup else set()
+    if checker not in local:
         if checker not in imports:
             raise ConventionError(f"{question.label}: where does {checker} come from?")
         lines.insert(0, imports[checker])
+        local.add(checker)
     lines.append(f"feedback = {ast.unparse(last.value)}")
     lines.append("assert feedback, str(feedback)")
-    return "\n".join(lines)
+    read = sorted(_loads(tree) - local - set(question.names) - set(dir(builtins)))
+    return "\n".join(lines), question.names + read
 
 
 def _defined(node: ast.AST) -> set[str]:
@@ -215,15 +225,16 @@ def _loads(node: ast.AST) -> set[str]:
 
 
 def _used(tree: ast.Module) -> set[str]:
-    """Global names a cell reads: a function's own arguments and locals do not count."""
+    """Global names a cell reads: the arguments of its functions and lambdas, and a function's
+    locals, do not count."""
     used = set()
     for node in tree.body:
+        args = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            args = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
             local = set().union(*(_defined(n) for n in node.body)) | args
             used |= _loads(node) - local
         else:
-            used |= _loads(node)
+            used |= _loads(node) - args
     return used
 
 
@@ -231,10 +242,13 @@ def skipped_when_grading(nb: nbformat.NotebookNode) -> set[str]:
     """Sources of the chapter's code cells that the autograder skips (tag ``otter_ignore``).
 
     Grading runs the whole notebook, three times per chapter in the tests; most of that time goes
-    into a few cells that only illustrate (a grid of models, a figure). A cell is skipped when it
-    is slow (``SLOW_S`` in the committed run) and no answer can depend on it: it defines no
-    function, class or import, and nothing it defines is used by a solution or, transitively, by
-    a cell a solution needs. The students' notebook still holds and runs every cell.
+    into cells that only illustrate (training runs, timings, figures). A cell is skipped when it
+    is slow (``SLOW_S`` in the committed run) and no answer can depend on it: it imports nothing,
+    and nothing it defines (names, functions, classes) is used by a solution or, transitively,
+    by a cell a solution needs. A check cell's own data (chapter 8's learning-rate sweep) is not
+    needed: the public test reads it with ``env.get`` and the checker's own cases still run, and
+    the hidden tests bring their own inputs. The students' notebook still holds and runs every
+    cell; a quick cell after a skipped one may fail when grading, which costs nothing.
     """
     code = [c for c in nb.cells if c.cell_type == "code"]
     needed: list[bool] = [False] * len(code)
@@ -245,18 +259,17 @@ def skipped_when_grading(nb: nbformat.NotebookNode) -> set[str]:
         if tree is None or i == 0:
             needed[i] = True
             continue
-        context = any(
-            isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
-            for n in tree.body
-        )
+        context = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
         defined = set().union(*(_defined(n) for n in tree.body)) if tree.body else set()
         if "solution" in _tags(cell) or context or defined & wanted:
             needed[i] = True
             # a name the cell binds itself (a loop variable, a reused `model`) is not read from
-            # an earlier cell, unless it is updated in place (`total += …`)
+            # an earlier cell, unless it is updated in place (`total += …`, outside a function)
             updated = {
                 n.target.id
-                for n in ast.walk(tree)
+                for top in tree.body
+                if not isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                for n in ast.walk(top)
                 if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
             }
             wanted |= (_used(tree) - defined) | updated
@@ -288,9 +301,10 @@ def question_cells(question: Question, imports: dict[str, str]) -> list[nbformat
     cells = [_raw(f"# BEGIN QUESTION\n{config}"), *question.prompt]
     cells += [_raw("# BEGIN SOLUTION"), _solution_cell(question), _raw("# END SOLUTION")]
     cells.append(_raw("# BEGIN TESTS"))
-    cells.append(_test_cell("test_public", public_test(question, imports), question, hidden=False))
+    body, names = public_test(question, imports)
+    cells.append(_test_cell("test_public", body, names, hidden=False))
     for i, body in enumerate(question.hidden, 1):
-        cells.append(_test_cell(f"test_hidden_{i}", body, question, hidden=True))
+        cells.append(_test_cell(f"test_hidden_{i}", body, question.names, hidden=True))
     cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     return cells
 
