@@ -204,7 +204,7 @@ def chapter_imports(nb: nbformat.NotebookNode) -> dict[str, str]:
 
 # --- what the autograder runs ---------------------------------------------------------------------
 
-SLOW_S = 0.5  # a cell that took this long in the committed run is worth skipping when grading
+SLOW_S = 0.2  # a cell that took this long in the committed run is worth skipping when grading
 IGNORE_TAG = "otter_ignore"
 
 
@@ -247,8 +247,9 @@ def skipped_when_grading(nb: nbformat.NotebookNode) -> set[str]:
     and nothing it defines (names, functions, classes) is used by a solution or, transitively,
     by a cell a solution needs. A check cell's own data (chapter 8's learning-rate sweep) is not
     needed: the public test reads it with ``env.get`` and the checker's own cases still run, and
-    the hidden tests bring their own inputs. The students' notebook still holds and runs every
-    cell; a quick cell after a skipped one may fail when grading, which costs nothing.
+    the hidden tests bring their own inputs. A quick cell that reads what only skipped cells
+    make is skipped too (it would only fail). The students' notebook still holds and runs every
+    cell.
     """
     code = [c for c in nb.cells if c.cell_type == "code"]
     needed: list[bool] = [False] * len(code)
@@ -273,11 +274,18 @@ def skipped_when_grading(nb: nbformat.NotebookNode) -> set[str]:
                 if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
             }
             wanted |= (_used(tree) - defined) | updated
-    return {
-        c.source
-        for c, keep in zip(code, needed)
-        if not keep and "solution" not in _tags(c) and _duration(c) >= SLOW_S
-    }
+    skipped: set[str] = set()
+    missing: set[str] = set()  # names only skipped cells have bound so far
+    for cell, keep in zip(code, needed):
+        tree = _parse(cell.source)
+        defined = set().union(*(_defined(n) for n in tree.body)) if tree and tree.body else set()
+        doomed = tree is not None and bool(_used(tree) & missing)  # it would only fail
+        if not keep and "solution" not in _tags(cell) and (doomed or _duration(cell) >= SLOW_S):
+            skipped.add(cell.source)
+            missing |= defined
+        else:
+            missing -= defined
+    return skipped
 
 
 def _solution_cell(question: Question) -> nbformat.NotebookNode:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sys
+import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -59,8 +60,9 @@ def autograder_zip(folder: Path) -> Path:
     return zip_path
 
 
-def grade(job: tuple[Path, str, Path]) -> dict:
-    """``otter run`` on one submission: the Gradescope results, question → (score, max).
+def grade(job: tuple[Path, str, Path]) -> tuple[dict, float]:
+    """``otter run`` on one submission: the Gradescope results, question → (score, max), and the
+    seconds it took.
 
     Called in a worker process that imported otter once (otter's import is a good part of a
     ``otter run`` command); the kernel runs one thread, as on a grader."""
@@ -70,11 +72,13 @@ def grade(job: tuple[Path, str, Path]) -> dict:
     folder, variant, submission = job
     out = submission.parent / f"results-{variant}"
     out.mkdir()
+    start = time.perf_counter()
     otter_run(
         str(submission), autograder=str(autograder_zip(folder)), output_dir=str(out), no_logo=True
     )
+    seconds = time.perf_counter() - start
     tests = json.loads((out / "results.json").read_text())["tests"]
-    return {t["name"]: (t["score"], t["max_score"]) for t in tests if "max_score" in t}
+    return {t["name"]: (t["score"], t["max_score"]) for t in tests if "max_score" in t}, seconds
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +111,10 @@ def graded(built) -> dict[tuple[str, str], dict]:
     jobs.sort(key=lambda job: job[0].name in SLOWEST, reverse=True)  # the slowest first
     with ProcessPoolExecutor(WORKERS) as pool:
         results = list(pool.map(grade, jobs))
-    return {(job[0].name, job[1]): result for job, result in zip(jobs, results)}
+    if os.environ.get("ASSIGNMENT_TIMES"):  # seconds per chapter and submission, for the record
+        times = {f"{job[0].name} {job[1]}": round(s, 1) for job, (_, s) in zip(jobs, results)}
+        Path(os.environ["ASSIGNMENT_TIMES"]).write_text(json.dumps(times, indent=1) + "\n")
+    return {(job[0].name, job[1]): scores for job, (scores, _) in zip(jobs, results)}
 
 
 def points(built: dict[str, Path], chapter: str) -> dict[str, int]:
