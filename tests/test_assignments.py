@@ -128,6 +128,13 @@ def test_every_chapter_with_exercises_has_hidden_tests():
     assert {p.name[:2] for p in GRADED} >= {f"{n:02d}" for n in range(1, 11)}
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
+def test_every_exercise_has_hidden_tests(path):
+    labels = [label for label, _ in make_assignments._book_solutions(nbformat.read(path, 4))]
+    hidden = make_assignments.hidden_tests(path)
+    assert labels and all(hidden.get(label) for label in labels), "an exercise without hidden tests"
+
+
 @pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
 def test_full_zero_and_exact_deduction(path, built, graded):
     chapter = path.stem
