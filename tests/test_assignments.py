@@ -135,6 +135,27 @@ def test_every_exercise_has_hidden_tests(path):
     assert labels and all(hidden.get(label) for label in labels), "an exercise without hidden tests"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
+def test_grading_skips_slow_cells_no_answer_needs(path):
+    """What grading runs is cheap (the committed run's seconds of the kept cells: setup and
+    imports, mostly), and no skipped cell binds a name that a solution reads."""
+    nb = nbformat.read(path, 4)
+    skipped = make_assignments.skipped_when_grading(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    kept = sum(make_assignments._duration(c) for c in code if c.source not in skipped)
+    assert kept < 10, f"grading would run {kept:.0f} s of {path.name}'s cells"
+    read = set()
+    for cell in code:
+        if "solution" in make_assignments._tags(cell):
+            read |= make_assignments._used(ast.parse(cell.source))
+    for cell in code:
+        if cell.source in skipped:
+            bound = set().union(
+                *(make_assignments._defined(n) for n in ast.parse(cell.source).body)
+            )
+            assert not bound & read, (cell.source[:60], bound & read)
+
+
 @pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
 def test_full_zero_and_exact_deduction(path, built, graded):
     chapter = path.stem
