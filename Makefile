@@ -19,7 +19,7 @@ BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 KO_BUILD := $(BIN)/python scripts/build_translation.py html --language ko -W
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
-	browser-deps vendor execute cuda-smoke clean lock demo-models translations
+	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -36,10 +36,10 @@ book: $(STAMP) vendor notebooks demo-models
 	$(KO_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html (한국어: _build/html/ko/index.html)"
 
-## Lint, unit tests, the Colab-faithful run (every chapter's reader edition under nbval, strict,
-## against the committed outputs, and its student edition), the book build with warnings as errors,
-## the editions' tests and the offline browser test of the built site.
-test: lint unit colab build-check student-test browser
+## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's reader edition
+## under nbval, strict, against the committed outputs, and its student edition), the book build with
+## warnings as errors, the editions' tests and the offline browser test of the built site.
+test: lint unit grading colab build-check student-test browser
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -48,7 +48,7 @@ lint: $(STAMP)
 
 unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
-		--ignore=tests/test_notebook_editions.py
+		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py
 
 ## nbval (strict) on the MyST notebooks themselves, in .venv (`make test` runs nbval on the reader
 ## edition in the Colab-faithful environment instead: the same code cells and committed outputs).
@@ -78,6 +78,16 @@ student: notebooks
 student-test: $(STAMP) notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
 		tests/test_student_edition.py
+
+## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
+## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope).
+assignments: $(STAMP)
+	$(BIN)/python scripts/make_assignments.py --out _build/assignments
+
+## Grade every assignment with `otter run` (no Docker): the reference solutions score full marks,
+## the student notebooks 0, one wrong answer per chapter loses exactly its points.
+grading: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_assignments.py
 
 ## Both editions (what Colab users open), copied out of the repo, in a venv with only torch, the
 ## tooling and the package's wheel: the reader edition under nbval, the student edition run and

@@ -81,7 +81,16 @@ def test_fold_bn_rejects_wrong(answer):
 
 def test_fold_bn_wrong_bias_message():
     answer = lambda w, g, b, m, v, e: (w * (g / torch.sqrt(v + e)).reshape(-1, 1, 1, 1), b)  # noqa: E731
-    assert "bias" in ch09.check_fold_bn(answer).message
+    assert "the weight is right, the bias is not" in ch09.check_fold_bn(answer).message
+    # float32 answers with the right weight are told the same
+    answer32 = lambda w, g, b, m, v, e: (  # noqa: E731
+        (w * (g / torch.sqrt(v + e)).reshape(-1, 1, 1, 1)).float(),
+        b.float(),
+    )
+    assert "the weight is right" in ch09.check_fold_bn(answer32).message
+    # a wrong weight is not
+    answer = lambda w, g, b, m, v, e: (w * g.reshape(-1, 1, 1, 1), b - m * g)  # noqa: E731
+    assert "the weight is right" not in ch09.check_fold_bn(answer).message
 
 
 def test_intensity():

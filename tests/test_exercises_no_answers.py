@@ -1,0 +1,46 @@
+"""The installed package checks answers without handing them out: no checker module has a
+function a student could call to get a reference answer (``reference_pool_size`` and the like).
+Checkers hold the expected values of their own cases, or compare with the built network; the
+graded assignments' hidden tests (other inputs) live in ``grading/``, outside the package."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import mobilenet_lab.exercises as exercises
+
+MODULES = [
+    importlib.import_module(f"{exercises.__name__}.{m.name}")
+    for m in pkgutil.iter_modules(exercises.__path__)
+    if m.name.startswith("ch")
+]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_only_checkers_are_public(module):
+    own = [
+        name
+        for name, obj in vars(module).items()
+        if inspect.isfunction(obj) and obj.__module__ == module.__name__
+    ]
+    assert [n for n in own if not n.startswith("_")] == [n for n in own if n.startswith("check_")]
+    assert not [n for n in own if "reference" in n], "a reference answer in the package"
+
+
+def test_the_removed_references_stay_removed():
+    from mobilenet_lab.exercises import ch05, ch08, ch09, ch10
+
+    for module, name in (
+        (ch08, "reference_pool_size"),
+        (ch08, "_reference_accuracy"),
+        (ch09, "_reference_fold"),
+        (ch09, "_intensity"),
+        (ch10, "_reference_resize"),
+        (ch05, "_block_params"),
+        (ch05, "_fraction_read"),
+    ):
+        assert not hasattr(module, name), name
