@@ -165,6 +165,35 @@ def test_korean_entries_keep_roles_glue_and_math():
     assert not broken, "\n".join(broken)
 
 
+def unclosed_bold(text: str) -> list[str]:
+    """The text pieces of one message that still show a literal ``**``: Markdown did not read it
+    as bold. In Korean this happens when a particle follows the closing ``**`` straight after a
+    role or punctuation (``**{glue:text}`n`**개``): such a run does not close, so the reader sees
+    the asterisks. Write ``**{glue:text}`n`개**`` instead."""
+    return [
+        child.content
+        for token in parser().parse(text)
+        for child in token.children or []
+        if child.type == "text" and "**" in child.content
+    ]
+
+
+def test_bold_check_catches_an_unclosed_entry():
+    assert unclosed_bold("가중치는 **{glue:text}`n`**개입니다.")
+    assert not unclosed_bold("가중치는 **{glue:text}`n`개**입니다.")
+    assert not unclosed_bold("필터 하나는 채널 **모두**에 걸쳐 있습니다.")
+    assert not unclosed_bold("The layer has **{glue:text}`n`** weights.")
+
+
+def test_korean_bold_is_closed():
+    broken = [
+        f"{page}: {message.string[:80]!r}: {unclosed_bold(message.string)}"
+        for page, message in translated_entries()
+        if unclosed_bold(message.string) and not unclosed_bold(message.id)
+    ]
+    assert not broken, "\n".join(broken)
+
+
 def test_glossary_headwords_are_translated_once():
     """The glossary is the terminology source: each headword has one Korean headword, and no
     two English terms share one."""
