@@ -16,6 +16,7 @@ and after the update it is fuzzy, which fails too.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -331,6 +332,21 @@ def korean_editions(tmp_path_factory):
     return write_editions(notebooks, out, LANGUAGE)
 
 
+def _chapter_heading(stem: str) -> tuple[str, str, str, bool]:
+    """A notebook's English title, its Korean title (the English title's entry in the page's .po
+    file), its chapter number ('' for an unnumbered page) and whether it has exercises."""
+    import nbformat
+
+    english = nbformat.read(ROOT / "book" / f"{stem}.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in english.cells if c.cell_type == "markdown")
+    title = next(line[2:].strip() for line in markdown.split("\n") if line.startswith("# "))
+    korean = {m.id: m.string for m in read_catalog(PO_DIR / "book" / f"{stem}.po") if m.id}
+    assert korean.get(title), f"book/{stem}.po: no translation of the title {title!r}"
+    number = re.match(r"(\d+)_", stem)
+    has_exercises = "exercise-start" in markdown
+    return title, korean[title], str(int(number[1])) if number else "", has_exercises
+
+
 def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
     import nbformat
     from myst_markdown import residue
@@ -343,7 +359,11 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             assert not residue(markdown), residue(markdown)[:5]
             assert "/blob/notebooks/ko/" + edition + "/" in nb.cells[0].source
             assert "mobilenet-v1-lab/ko/book/" in markdown  # links into the Korean site
-            assert "# 1. 일반 합성곱" in markdown and "연습 문제 1.1" in markdown
-            assert "Standard convolution" not in markdown
+            english, title, number, has_exercises = _chapter_heading(path.stem)
+            heading = f"# {number}. {title}" if number else f"# {title}"
+            assert heading in markdown.split("\n"), f"{path.name}: no {heading!r}"
+            assert english not in markdown, f"{path.name}: the English title is left"
+            if has_exercises:
+                assert f"연습 문제 {number}.1" in markdown, path.name
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"
