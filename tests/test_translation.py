@@ -320,6 +320,21 @@ def test_switcher_urls_lead_to_the_same_page():
     assert other_language_url("ko", "index", "en") == "../index.html"
 
 
+def test_theme_words_come_from_the_project():
+    """The footer read "으로 MobileNet v1 Lab contributors": the theme's Korean "By". The
+    project's ``booktheme.po`` comes first; what it lacks still comes from the theme."""
+    from types import SimpleNamespace
+
+    from book_i18n import theme_words_from_the_project
+
+    config = SimpleNamespace(language=LANGUAGE, locale_dirs=["locale/"])
+    app = SimpleNamespace(config=config, srcdir=str(ROOT))
+    context = {"translate": {"By": "으로", "Search": "검색"}.get}
+    theme_words_from_the_project(app, "book/index", "page.html", context, None)
+    assert context["translate"]("By") == "저자:"
+    assert context["translate"]("Search") == "검색"
+
+
 # --- the Korean notebook editions --------------------------------------------------------------
 
 
