@@ -147,6 +147,40 @@ def korean_line_breaks(
         context["metatags"] = context.get("metatags", "") + KOREAN_LINE_BREAKS
 
 
+THEME_CATALOG = "booktheme"  # sphinx-book-theme's message catalog
+
+
+def _theme_words(app: Any, language: str) -> dict[str, str]:
+    """The project's own translations of the theme's strings, ``locale/<lang>/LC_MESSAGES/
+    booktheme.po`` (read as it is: no ``.mo`` to compile)."""
+    from babel.messages.pofile import read_po
+
+    words: dict[str, str] = {}
+    for directory in reversed(app.config.locale_dirs):
+        path = Path(app.srcdir) / directory / language / "LC_MESSAGES" / f"{THEME_CATALOG}.po"
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle)
+            words |= {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return words
+
+
+def theme_words_from_the_project(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """The theme's templates translate with ``translate(msgid)`` from the theme's own catalog,
+    whose Korean is sometimes odd: the footer's "By {author}" came out as "으로 MobileNet v1 Lab
+    contributors". Sphinx merges a second catalog of the same name only as a fallback, so the
+    project's entries (``booktheme.po``) are looked up first here, then the theme's."""
+    language = _language(app)
+    theme_translate = context.get("translate")
+    if language == "en" or theme_translate is None:
+        return
+    words = _theme_words(app, language)
+    if words:
+        context["translate"] = lambda message: words.get(message) or theme_translate(message)
+
+
 def colab_opens_the_translated_edition(
     app: Any, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
@@ -285,6 +319,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", add_language_switcher, priority=910)
     app.connect("html-page-context", colab_opens_the_translated_edition, priority=910)
     app.connect("html-page-context", korean_line_breaks)
+    app.connect("html-page-context", theme_words_from_the_project, priority=910)
     app.connect("doctree-resolved", link_glossary_headwords)
     app.connect("doctree-read", translate_toctree_captions, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

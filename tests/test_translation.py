@@ -16,6 +16,7 @@ and after the update it is fuzzy, which fails too.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -165,6 +166,35 @@ def test_korean_entries_keep_roles_glue_and_math():
     assert not broken, "\n".join(broken)
 
 
+def unclosed_bold(text: str) -> list[str]:
+    """The text pieces of one message that still show a literal ``**``: Markdown did not read it
+    as bold. In Korean this happens when a particle follows the closing ``**`` straight after a
+    role or punctuation (``**{glue:text}`n`**개``): such a run does not close, so the reader sees
+    the asterisks. Write ``**{glue:text}`n`개**`` instead."""
+    return [
+        child.content
+        for token in parser().parse(text)
+        for child in token.children or []
+        if child.type == "text" and "**" in child.content
+    ]
+
+
+def test_bold_check_catches_an_unclosed_entry():
+    assert unclosed_bold("가중치는 **{glue:text}`n`**개입니다.")
+    assert not unclosed_bold("가중치는 **{glue:text}`n`개**입니다.")
+    assert not unclosed_bold("필터 하나는 채널 **모두**에 걸쳐 있습니다.")
+    assert not unclosed_bold("The layer has **{glue:text}`n`** weights.")
+
+
+def test_korean_bold_is_closed():
+    broken = [
+        f"{page}: {message.string[:80]!r}: {unclosed_bold(message.string)}"
+        for page, message in translated_entries()
+        if unclosed_bold(message.string) and not unclosed_bold(message.id)
+    ]
+    assert not broken, "\n".join(broken)
+
+
 def test_glossary_headwords_are_translated_once():
     """The glossary is the terminology source: each headword has one Korean headword, and no
     two English terms share one."""
@@ -290,6 +320,21 @@ def test_switcher_urls_lead_to_the_same_page():
     assert other_language_url("ko", "index", "en") == "../index.html"
 
 
+def test_theme_words_come_from_the_project():
+    """The footer read "으로 MobileNet v1 Lab contributors": the theme's Korean "By". The
+    project's ``booktheme.po`` comes first; what it lacks still comes from the theme."""
+    from types import SimpleNamespace
+
+    from book_i18n import theme_words_from_the_project
+
+    config = SimpleNamespace(language=LANGUAGE, locale_dirs=["locale/"])
+    app = SimpleNamespace(config=config, srcdir=str(ROOT))
+    context = {"translate": {"By": "으로", "Search": "검색"}.get}
+    theme_words_from_the_project(app, "book/index", "page.html", context, None)
+    assert context["translate"]("By") == "저자:"
+    assert context["translate"]("Search") == "검색"
+
+
 # --- the Korean notebook editions --------------------------------------------------------------
 
 
@@ -300,6 +345,21 @@ def korean_editions(tmp_path_factory):
     notebooks = [ROOT / f"{page}.ipynb" for page in TRANSLATED if (ROOT / f"{page}.ipynb").exists()]
     out = tmp_path_factory.mktemp("editions")
     return write_editions(notebooks, out, LANGUAGE)
+
+
+def _chapter_heading(stem: str) -> tuple[str, str, str, bool]:
+    """A notebook's English title, its Korean title (the English title's entry in the page's .po
+    file), its chapter number ('' for an unnumbered page) and whether it has exercises."""
+    import nbformat
+
+    english = nbformat.read(ROOT / "book" / f"{stem}.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in english.cells if c.cell_type == "markdown")
+    title = next(line[2:].strip() for line in markdown.split("\n") if line.startswith("# "))
+    korean = {m.id: m.string for m in read_catalog(PO_DIR / "book" / f"{stem}.po") if m.id}
+    assert korean.get(title), f"book/{stem}.po: no translation of the title {title!r}"
+    number = re.match(r"(\d+)_", stem)
+    has_exercises = "exercise-start" in markdown
+    return title, korean[title], str(int(number[1])) if number else "", has_exercises
 
 
 def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
@@ -314,7 +374,11 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             assert not residue(markdown), residue(markdown)[:5]
             assert "/blob/notebooks/ko/" + edition + "/" in nb.cells[0].source
             assert "mobilenet-v1-lab/ko/book/" in markdown  # links into the Korean site
-            assert "# 1. 일반 합성곱" in markdown and "연습 문제 1.1" in markdown
-            assert "Standard convolution" not in markdown
+            english, title, number, has_exercises = _chapter_heading(path.stem)
+            heading = f"# {number}. {title}" if number else f"# {title}"
+            assert heading in markdown.split("\n"), f"{path.name}: no {heading!r}"
+            assert english not in markdown, f"{path.name}: the English title is left"
+            if has_exercises:
+                assert f"연습 문제 {number}.1" in markdown, path.name
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"

@@ -12,10 +12,72 @@
   const SCRIPT = document.currentScript.src;
   const MODELS = new URL("../../demo/", SCRIPT).href;
   const WASM = new URL("../vendor/onnxruntime-web/", SCRIPT).href;
-  const NAMES = { separable: "MobileNet (separable)", standard: "Standard twin" };
   const RUNS = 100; // timed runs per network
   const WARMUP = 5;
 
+  // ---- the widget's words, in every language of the book -----------------------------------
+  // The one place for them: the page's HTML (book/demo.md) is raw HTML that Sphinx does not
+  // translate, so its labels carry data-text="key" and are filled in from here, in the language
+  // of the page (<html lang>: "ko" on the Korean site). The English in demo.md is what a reader
+  // without JavaScript sees.
+  const STRINGS = {
+    en: {
+      names: { separable: "MobileNet (separable)", standard: "Standard twin" },
+      loading: "Loading the runtime and the two networks…",
+      missing: "The exported networks are missing: build the book with `make book`.",
+      ready: "Ready: draw a digit in the box, or load a test digit.",
+      canvas: "Draw a digit here",
+      clear: "Clear",
+      preview: "The 8×8 digit the networks see",
+      seen: "what the networks see: 8×8 pixels, before scaling up",
+      samples: "Test digits:",
+      sample: (label) => `a test digit ${label} (never seen in training)`,
+      answer: (digit, percent) => `answer: ${digit} (${percent} %)`,
+      caption: "Cost and latency per image, measured on your machine, in your browser, with one thread",
+      headers: ["network", "mult-adds", "parameters", "ONNX file", "test accuracy", "median latency"],
+      time: "Time it",
+      timeHint: "Runs each network many times on the digit shown (or a test digit) and reports the median time per image.",
+      timing: "timing…",
+      timed: (runs, measured, counted) => `Median of ${runs} runs per network, one image at a time. ` +
+        `Here the standard twin took ${measured}× as long as MobileNet; the mult-adds say ${counted}×.`,
+    },
+    ko: {
+      names: { separable: "MobileNet (분리 합성곱)", standard: "일반 합성곱 쌍둥이" },
+      loading: "런타임과 두 네트워크를 불러오는 중입니다…",
+      missing: "내보낸 네트워크가 없습니다. `make book`으로 책을 빌드하세요.",
+      ready: "준비되었습니다. 상자에 숫자를 그리거나 테스트 숫자를 불러오세요.",
+      canvas: "여기에 숫자를 그리세요",
+      clear: "지우기",
+      preview: "네트워크가 보는 8×8 숫자",
+      seen: "네트워크가 보는 것: 확대하기 전의 8×8 픽셀",
+      samples: "테스트 숫자:",
+      sample: (label) => `테스트 숫자 ${label} (학습 때 본 적 없음)`,
+      answer: (digit, percent) => `답: ${digit} (${percent} %)`,
+      caption: "이미지 한 장당 비용과 지연 시간 (여러분의 기기와 브라우저에서 스레드 하나로 측정)",
+      headers: ["네트워크", "곱셈-덧셈", "파라미터", "ONNX 파일", "테스트 정확도", "지연 시간 중앙값"],
+      time: "시간 재기",
+      timeHint: "보이는 숫자(없으면 테스트 숫자)로 각 네트워크를 여러 번 실행해 이미지 한 장당 시간의 중앙값을 보여 줍니다.",
+      timing: "재는 중…",
+      timed: (runs, measured, counted) => `네트워크마다 ${runs}번 실행한 중앙값이며, 이미지는 한 번에 한 장입니다. ` +
+        `여기서는 일반 합성곱 쌍둥이가 MobileNet보다 ${measured}배 오래 걸렸고, 곱셈-덧셈 연산 수로는 ${counted}배입니다.`,
+    },
+  };
+  const LANGUAGE = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
+  const T = STRINGS[LANGUAGE] ?? STRINGS.en;
+  const NAMES = T.names;
+
+  // The page's own labels: text (data-text="key"), aria-label (data-label="key"), table headers.
+  function translatePage(root) {
+    root.querySelectorAll("[data-text]").forEach((node) => {
+      if (typeof T[node.dataset.text] === "string") node.textContent = T[node.dataset.text];
+    });
+    root.querySelectorAll("[data-label]").forEach((node) => {
+      if (typeof T[node.dataset.label] === "string") node.setAttribute("aria-label", T[node.dataset.label]);
+    });
+    root.querySelectorAll(".demo-timing thead th").forEach((th, i) => {
+      if (T.headers[i]) th.textContent = T.headers[i];
+    });
+  }
   // ---- preprocessing (mirrors Python; tested against PyTorch by the browser test) ----------
   // torch.nn.functional.interpolate(mode="bilinear", align_corners=False), one channel.
   function bilinear(src, n, size) {
@@ -87,7 +149,9 @@
   }
 
   // ---- the page ------------------------------------------------------------------------------
-  const demo = { ready: null, last: null, preprocess, drawingToPixels, timing: null };
+  const demo = {
+    ready: null, last: null, preprocess, drawingToPixels, timing: null, language: LANGUAGE, strings: T,
+  };
   window.mobilenetDemo = demo;
 
   function softmax(logits) {
@@ -112,7 +176,8 @@
       status.textContent = text;
       status.dataset.state = state;
     };
-    say("Loading the runtime and the two networks…", "loading");
+    translatePage(root);
+    say(T.loading, "loading");
     ort.env.wasm.numThreads = 1; // one thread: no SharedArrayBuffer needed on a static host
     ort.env.wasm.proxy = false;
     ort.env.wasm.wasmPaths = WASM;
@@ -122,7 +187,7 @@
       if (!response.ok) throw new Error(`demo.json: HTTP ${response.status}`);
       info = await response.json();
     } catch (err) {
-      say("The exported networks are missing: build the book with `make book`.", "error");
+      say(T.missing, "error");
       throw err;
     }
     const sessions = {};
@@ -193,7 +258,7 @@
         const top = probs.indexOf(Math.max(...probs));
         result[name] = { probs, top1: top };
         const view = bars[name];
-        view.answer.textContent = `answer: ${top} (${(100 * probs[top]).toFixed(1)} %)`;
+        view.answer.textContent = T.answer(top, (100 * probs[top]).toFixed(1));
         view.rows.forEach(({ row, bar, value }, d) => {
           bar.style.width = `${(100 * probs[d]).toFixed(1)}%`;
           value.textContent = `${(100 * probs[d]).toFixed(1)} %`;
@@ -274,7 +339,7 @@
     info.digits.forEach((digit, i) => {
       const button = el("button", { type: "button", class: "demo-sample", "data-index": i },
         String(digit.label));
-      button.title = `a test digit ${digit.label} (never seen in training)`;
+      button.title = T.sample(digit.label);
       button.addEventListener("click", async () => {
         clearCanvas();
         const cell = canvas.width / 8;
@@ -313,7 +378,7 @@
       const input = preprocess(pixels, spec);
       const names = Object.keys(sessions);
       const times = Object.fromEntries(names.map((n) => [n, []]));
-      for (const name of names) cells[name].textContent = "timing…";
+      for (const name of names) cells[name].textContent = T.timing;
       for (let i = 0; i < WARMUP; i++) for (const name of names) await run(name, input);
       for (let i = 0; i < RUNS; i++) {
         for (const name of names) { // interleaved: both networks see the same conditions
@@ -332,16 +397,14 @@
         cells[name].textContent = `${demo.timing[name].toFixed(2)} ms`;
       }
       const [a, b] = names.map((n) => demo.timing[n]);
-      timeNote.textContent = `Median of ${RUNS} runs per network, one image at a time. ` +
-        `Here the standard twin took ${(b / a).toFixed(1)}× as long as MobileNet; ` +
-        `the mult-adds say ${(info.models.standard.mult_adds /
-          info.models.separable.mult_adds).toFixed(1)}×.`;
+      const counted = info.models.standard.mult_adds / info.models.separable.mult_adds;
+      timeNote.textContent = T.timed(RUNS, (b / a).toFixed(1), counted.toFixed(1));
       timeButton.disabled = false;
     });
 
     showPreview(Array.from({ length: 8 }, () => Array(8).fill(0)));
     root.querySelectorAll("button").forEach((b) => { b.disabled = false; });
-    say("Ready: draw a digit in the box, or load a test digit.", "ready");
+    say(T.ready, "ready");
     return info;
   }
 

@@ -9,6 +9,8 @@
 //   both networks (and PyTorch's probabilities within 1e-3);
 // - a stroke drawn with the mouse gets a prediction from both networks;
 // - "Time it" shows a median latency for both networks;
+// - the widget speaks the page's language (<html lang>: its labels and answers are the ones
+//   demo.js has for that language; run it on the Korean site with _build/html/ko);
 // - 0 console errors, 0 page errors, 0 failed or 4xx/5xx requests.
 // Screenshots: demo-test-digit.png, demo-drawn.png, demo-timed.png.
 
@@ -85,6 +87,24 @@ async function main() {
     const state = await tab.locator(".demo-status").getAttribute("data-state");
     if (state !== "ready") throw new Error(`demo not ready: ${state}`);
 
+    // 0. the widget's words are the page's language's
+    const words = await tab.evaluate(() => {
+      const { language, strings } = window.mobilenetDemo;
+      const text = (selector) => document.querySelector(selector).textContent;
+      return {
+        page: document.documentElement.lang || "en",
+        language,
+        expected: [strings.ready, strings.clear, strings.time, strings.caption, ...strings.headers],
+        shown: [text(".demo-status"), text(".demo-clear"), text(".demo-time"), text(".demo-timing caption"),
+          ...[...document.querySelectorAll(".demo-timing thead th")].map((th) => th.textContent)],
+      };
+    });
+    if (!words.page.startsWith(words.language)) fail(`page lang ${words.page}, widget ${words.language}`);
+    words.expected.forEach((want, i) => {
+      if (words.shown[i] !== want) fail(`label ${i}: ${JSON.stringify(words.shown[i])}, want ${JSON.stringify(want)}`);
+    });
+    console.log(`  language: ${words.page} (${words.shown.slice(1, 3).join(", ")})`);
+
     // 1. the JavaScript preprocessing equals PyTorch's
     const diff = await tab.evaluate(({ pixels, spec, expected }) => {
       const got = window.mobilenetDemo.preprocess(pixels, spec);
@@ -124,14 +144,18 @@ async function main() {
     for (const p of stroke.slice(1)) await tab.mouse.move(...at(...p), { steps: 8 });
     await tab.mouse.up();
     await tab.waitForFunction((n) => Number(document.getElementById("mobilenet-demo").dataset.predictions) > n, before);
-    const drawn = await tab.evaluate(() => ({
-      last: window.mobilenetDemo.last,
-      answers: [...document.querySelectorAll(".demo-answer")].map((a) => a.textContent),
-    }));
+    const drawn = await tab.evaluate(() => {
+      const { last, strings } = window.mobilenetDemo;
+      return {
+        last,
+        answers: [...document.querySelectorAll(".demo-answer")].map((a) => a.textContent),
+        expected: Object.values(last ?? {}).map((r) => strings.answer(r.top1, (100 * r.probs[r.top1]).toFixed(1))),
+      };
+    });
     for (const net of Object.keys(info.models)) {
       if (!drawn.last?.[net] || !(drawn.last[net].top1 >= 0 && drawn.last[net].top1 <= 9)) fail(`no ${net} prediction after drawing`);
     }
-    if (!drawn.answers.every((a) => /^answer: \d/.test(a))) fail(`answers after drawing: ${drawn.answers}`);
+    if (drawn.answers.join("|") !== drawn.expected.join("|")) fail(`answers after drawing: ${drawn.answers}`);
     console.log(`  drawn stroke: ${drawn.answers.join("; ")}`);
     await shoot(tab, "demo-drawn.png");
 
