@@ -170,10 +170,8 @@ function checkColab(page, links, prefix, failures) {
   let expected = [];
   if (fs.existsSync(path.join(ROOT, notebook))) expected = [reader + path.basename(notebook)];
   if (sourcePage(page) === "book/teachers.html") {
-    // every notebook of the table of contents (the appendix too), in file-name order
-    const toc = fs.readFileSync(path.join(ROOT, "_toc.yml"), "utf8");
-    expected = [...toc.matchAll(/file:\s*book\/(\S+)/g)].map((m) => `${m[1]}.ipynb`)
-      .filter((f) => fs.existsSync(path.join(ROOT, "book", f)))
+    // every numbered chapter's student edition, in file-name order (the appendix has no exercises)
+    expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
       .sort().map((f) => prefix.replace(/\/reader\/$/, "/student/") + f);
   }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
@@ -217,8 +215,10 @@ async function checkSearch(context, origin, failures) {
   if (!fs.existsSync(path.join(SITE, "ko/search.html"))) return;
   const tab = await context.newPage();
   await tab.goto(`${origin}/ko/search.html?q=${encodeURIComponent("합성곱")}`, { waitUntil: "load" });
+  // Sphinx lists the hits one by one and writes its summary line once it has finished.
   const found = await tab.waitForFunction(
-    () => [...document.querySelectorAll("#search-results a")].map((a) => a.href),
+    () => (document.querySelector(".search-summary")?.textContent.trim()
+      ? [...document.querySelectorAll("#search-results a")].map((a) => a.href) : null),
     null, { timeout: 15000 },
   ).then((handle) => handle.jsonValue()).catch(() => []);
   const hits = found.filter((href) => href.includes("01_standard_convolution"));
