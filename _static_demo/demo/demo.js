@@ -122,14 +122,19 @@
       }
     }
     if (x1 < 0) return null;
-    // a square around the ink, centred, a little larger than its longer side
-    const side = Math.max(x1 - x0, y1 - y0, 8) * 1.1;
+    // a box around the ink, centred, a little larger than it; a narrow (or flat) drawing is
+    // stretched up to 4:5, as the dataset's digits fill most of their box: a thin "7" kept at its
+    // own aspect ratio reads as a "3" to both networks, stretched it reads as a "7".
+    const w0 = Math.max(x1 - x0, 8) * 1.1;
+    const h0 = Math.max(y1 - y0, 8) * 1.1;
+    const w = Math.max(w0, 0.8 * h0);
+    const h = Math.max(h0, 0.8 * w0);
     const cx = (x0 + x1) / 2;
     const cy = (y0 + y1) / 2;
     const bitmap = document.createElement("canvas");
     bitmap.width = bitmap.height = 32;
     const ctx = bitmap.getContext("2d", { willReadFrequently: true });
-    ctx.drawImage(canvas, cx - side / 2, cy - side / 2, side, side, 0, 0, 32, 32);
+    ctx.drawImage(canvas, cx - w / 2, cy - h / 2, w, h, 0, 0, 32, 32);
     const ink = ctx.getImageData(0, 0, 32, 32).data;
     const pixels = [];
     for (let r = 0; r < 8; r++) {
