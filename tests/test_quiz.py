@@ -57,6 +57,7 @@ def test_every_question_answer_and_feedback_has_korean_text(chapter):
         korean = question["ko"]["question"]
         assert korean.strip() and korean != question["question"]
         assert re.search("[가-힣]", korean), korean
+        assert "*" not in json.dumps(question), "only `code` is marked up: no *emphasis*"
         assert set(question) == {"question", "type", "answers", "ko"}
         answers = [a["ko"]["answer"] for a in question["answers"]]
         assert all(a.strip() for a in answers) and len(set(answers)) == len(answers), korean
