@@ -169,6 +169,7 @@ def answer_key_markdown(chapters: tuple[str, ...] = QUIZ_CHAPTERS, language: str
             lines += [f"{number}. {question['question']}", ""]
             for answer in right:
                 why = _RIGHT[language].sub("", answer["feedback"])
-                first = why[:1].upper() if why[:1].isascii() else why[:1]  # not α → Α
+                # sentence case in English only, and never α → Α
+                first = why[:1].upper() if language == "en" and why[:1].isascii() else why[:1]
                 lines += [f"   {words['answer']} {answer['answer']}. {first}{why[1:]}", ""]
     return "\n".join(lines)
