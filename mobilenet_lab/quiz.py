@@ -11,7 +11,8 @@ a field named after its language: ``"ko": {"question": …}`` in every question 
 embedded in the page: no download, works offline), in every language at once: the page shows the
 one of ``<html lang>`` on the Korean site, else the one of ``set_language`` /
 ``MOBILENET_LAB_LANG`` when the cell ran. ``answer_key_markdown()`` writes the teacher page's
-answer key from the same files (``language="ko"`` for the Korean one).
+answer key from the same files (``language="ko"`` for the Korean one); the Korean teacher page
+translates the included English key with ``answer_key_translations("ko")`` (its .po entries).
 """
 
 from __future__ import annotations
@@ -173,3 +174,21 @@ def answer_key_markdown(chapters: tuple[str, ...] = QUIZ_CHAPTERS, language: str
                 first = why[:1].upper() if language == "en" and why[:1].isascii() else why[:1]
                 lines += [f"   {words['answer']} {answer['answer']}. {first}{why[1:]}", ""]
     return "\n".join(lines)
+
+
+def answer_key_translations(language: str) -> dict[str, str]:
+    """Each paragraph of the English answer key (as gettext extracts it from the teacher page:
+    no heading or list marker) with its translation from the same quiz data: the entries that
+    ``locale/<language>/LC_MESSAGES/book/teachers.po`` must hold, since the translated teacher
+    page includes the English key and translates it paragraph by paragraph. After changing a
+    quiz, write these into the .po file (``tests/test_quiz.py`` says when they differ)."""
+
+    def paragraphs(markdown: str) -> list[str]:
+        blocks = [block.strip() for block in markdown.split("\n\n") if block.strip()]
+        return [re.sub(r"^(### |\d\. )", "", block) for block in blocks]
+
+    english = paragraphs(answer_key_markdown())
+    translated = paragraphs(answer_key_markdown(language=_language(language)))
+    pairs = dict(zip(english, translated))
+    # the chapter headings ("Chapter 7") are shared with the rest of the page: translated there
+    return {en: text for en, text in pairs.items() if not en.startswith("Chapter ")}
