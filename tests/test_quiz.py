@@ -1,9 +1,11 @@
-"""The concept quizzes: five well-formed questions per chapter, shown in every chapter, and the
-teacher page's answer key generated from the same data."""
+"""The concept quizzes: five well-formed questions per chapter, in English and Korean, shown in
+every chapter (both languages in one output, the page's language chosen by CSS), and the teacher
+page's answer key generated from the same data in both languages."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from mobilenet_lab.quiz import (
+    LANGUAGES,
     QUIZ_CHAPTERS,
     answer_key_markdown,
+    answer_key_translations,
     load_quiz,
     quiz_for_display,
     show_quiz,
@@ -47,6 +51,35 @@ def test_five_questions_each_with_exactly_one_correct_answer(chapter):
         assert "$" not in json.dumps(question)
 
 
+@pytest.mark.parametrize("chapter", QUIZ_CHAPTERS)
+def test_every_question_answer_and_feedback_has_korean_text(chapter):
+    """The Korean text sits beside the English ("ko" fields), one entry for every English one."""
+    for question in load_quiz(chapter):
+        korean = question["ko"]["question"]
+        assert korean.strip() and korean != question["question"]
+        assert re.search("[가-힣]", korean), korean
+        assert "*" not in json.dumps(question), "only `code` is marked up: no *emphasis*"
+        assert set(question) == {"question", "type", "answers", "ko"}
+        answers = [a["ko"]["answer"] for a in question["answers"]]
+        assert all(a.strip() for a in answers) and len(set(answers)) == len(answers), korean
+        for answer in question["answers"]:
+            feedback = answer["ko"]["feedback"]
+            assert re.search("[가-힣]", feedback), feedback
+            # the correct answer's feedback opens like the English "Right:"
+            assert feedback.startswith("맞습니다:") == answer["correct"], feedback
+            assert answer["feedback"].startswith("Right") == answer["correct"]
+            # code spans are kept, character for character
+            english = answer["answer"] + answer["feedback"]
+            assert sorted(re.findall(r"`[^`]+`", english)) == sorted(
+                re.findall(r"`[^`]+`", answer["ko"]["answer"] + feedback)
+            ), feedback
+    korean_quiz = load_quiz(chapter, "ko")
+    assert [set(q) for q in korean_quiz] == [{"question", "type", "answers"}] * 5
+    assert [[a["correct"] for a in q["answers"]] for q in korean_quiz] == [
+        [a["correct"] for a in q["answers"]] for q in load_quiz(chapter, "en")
+    ]
+
+
 def test_chapter_argument_is_checked():
     assert load_quiz(5) == load_quiz("ch05")
     with pytest.raises(ValueError, match="ch01"):
@@ -62,6 +95,11 @@ def test_display_text_is_html_with_code_marked_up():
     assert "<code>groups=in_channels</code>" in shown[0]["question"]
     raw = load_quiz("ch02")  # loading again gives fresh, unmodified data
     assert "`groups=in_channels`" in raw[0]["question"]
+    korean = quiz_for_display("ch02", "ko")
+    assert "<code>groups=in_channels</code>" in korean[0]["question"]
+    assert "무엇을" in korean[0]["question"]
+    with pytest.raises(ValueError, match="language"):
+        load_quiz("ch02", "fr")
 
 
 def test_answer_key_matches_the_data():
@@ -81,11 +119,35 @@ def test_answer_key_matches_the_data():
             assert not any(answer.startswith(w + ". ") for w in wrong)
 
 
-def test_teacher_page_includes_the_generated_key():
-    page = (ROOT / "book" / "teachers.md").read_text(encoding="utf-8")
-    assert "{include} ../_build/notebooks/quiz_key.md" in page
-    script = (ROOT / "scripts" / "make_notebooks.py").read_text(encoding="utf-8")
-    assert '"quiz_key.md").write_text(answer_key_markdown())' in script
+def test_korean_answer_key_matches_the_data():
+    key = answer_key_markdown(language="ko")
+    sections = re.split(r"(?m)^### (\d+)장\n", key)[1:]
+    assert [int(n) for n in sections[::2]] == list(range(1, 11))
+    for chapter, body in zip(QUIZ_CHAPTERS, sections[1::2]):
+        items = re.findall(r"(?m)^(\d)\. (.+)\n\n   \*\*정답:\*\* (.+)$", body)
+        assert len(items) == 5, chapter
+        for (_, text, answer), question in zip(items, load_quiz(chapter, "ko")):
+            right = next(a for a in question["answers"] if a["correct"])
+            assert text == question["question"]
+            assert answer.startswith(right["answer"] + ". ")
+
+
+def test_korean_teacher_page_shows_the_korean_answer_key():
+    """The Korean teacher page translates the included English key with the quizzes' own Korean
+    text: each entry of teachers.po is the Korean key's paragraph. After a quiz changed, write
+    ``answer_key_translations("ko")`` into the .po file."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locale/ko/LC_MESSAGES/book/teachers.po").open("rb") as handle:
+        po = {m.id: m for m in read_po(handle) if m.id}
+    pairs = answer_key_translations("ko")
+    assert len(pairs) == 10 * 5 * 2
+    stale = [
+        (en[:60], ko[:60])
+        for en, ko in pairs.items()
+        if en not in po or po[en].fuzzy or po[en].string != ko
+    ]
+    assert not stale, stale
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -106,12 +168,29 @@ def test_every_chapter_shows_its_quiz_before_the_summary(path):
         "".join(out.get("data", {}).get("application/javascript", ""))
         for out in cells[i]["outputs"]
     )
-    # the committed output embeds this chapter's questions, as they are now
-    assert json.dumps(quiz_for_display(chapter)) in shown
+    # the committed output embeds this chapter's questions, as they are now, in both languages
+    for language in LANGUAGES:
+        assert json.dumps(quiz_for_display(chapter, language)) in shown, language
+    page = "".join("".join(out.get("data", {}).get("text/html", "")) for out in cells[i]["outputs"])
+    assert 'class="mobilenet-lab-quiz" data-lang="en"' in page
+    assert 'html[lang="ko"] .mobilenet-lab-quiz > .mobilenet-lab-quiz-ko' in page
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "MOBILENET_LAB_LANG"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env={**environment, **env},
+    )
 
 
 def test_show_quiz_is_deterministic_and_embeds_its_questions():
-    """Run in a subprocess with IPython's display capture: same ids every time, no download."""
+    """Run in a subprocess with IPython's display capture: same ids every time, no download,
+    both languages in one output (an HTML container per language, then one script each)."""
     code = (
         "from IPython.utils.capture import capture_output\n"
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -124,13 +203,18 @@ def test_show_quiz_is_deterministic_and_embeds_its_questions():
         "with capture_output() as b: show_quiz(7)\n"
         "da = [o.data for o in a.outputs]; db = [o.data for o in b.outputs]\n"
         "assert da == db, 'the output must not change between runs'\n"
-        "js = da[1]['application/javascript']\n"
-        "assert 'fetch(' not in js and 'http' not in js.split('if (typeof Question')[0]\n"
-        "print(len(da))\n"
+        "for js in (da[1]['application/javascript'], da[2]['application/javascript']):\n"
+        "    assert 'fetch(' not in js and 'http' not in js.split('if (typeof Question')[0]\n"
+        "import json; assert json.dumps('폭 승수')[1:-1] in da[2]['application/javascript']\n"
+        "html = da[0]['text/html']\n"
+        "assert html.count('<div id=') == 2 and 'lang=\"ko\"' in html\n"
+        "print(len(da), html.split('data-lang=\"')[1][:2])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+    out = _run(code)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "2"
+    assert out.stdout.strip() == "3 en"
+    # run in Korean (set_language or MOBILENET_LAB_LANG), the same output shows the Korean quiz
+    korean = _run(code, MOBILENET_LAB_LANG="ko")
+    assert korean.returncode == 0, korean.stderr
+    assert korean.stdout.strip() == "3 ko"
     assert callable(show_quiz)

@@ -8,8 +8,9 @@
 // that did not render, internal links (file and #anchor), and the Colab link (a notebook page must
 // link to its own notebook on GitHub, other pages to none), and on every chapter the concept quiz
 // (jupyterquiz): five questions rendered from the page itself, a wrong answer marked wrong and a
-// correct one marked correct, each with its feedback. Screenshots go to _build/screenshots/ (the
-// quiz, answered, also on its own: <page>__quiz.png).
+// correct one marked correct, each with its feedback, in the page's language (the Korean chapters
+// show the Korean quiz, the English ones the English quiz, the other one hidden). Screenshots go
+// to _build/screenshots/ (the quiz, answered, also on its own: <page>__quiz.png).
 // The Korean site (_build/html/ko/, issue 13) is opened as well, page by page: its Colab buttons
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
@@ -109,7 +110,7 @@ async function checkPage(context, origin, page, failures) {
   if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
-  info.quiz = CHAPTER.test(page) ? await checkQuiz(tab, page, fail) : 0;
+  info.quiz = CHAPTER.test(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
   await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
   await tab.screenshot({ path: shot, fullPage: true });
@@ -131,14 +132,25 @@ function sourcePage(page) {
 const CHAPTER = /^book\/\d\d_[^/]*\.html$/;
 
 // The chapter's quiz: jupyterquiz builds it in the browser from the questions embedded in the
-// page (no request). Answer the first question wrongly, then rightly, as a student would.
+// page (no request), once per language; the page shows the quiz of its own language (<html
+// lang>). Answer the first question wrongly, then rightly, as a student would.
 async function checkQuiz(tab, page, fail) {
-  const rendered = await tab.waitForFunction(() => document.querySelectorAll(".Quiz").length >= 5,
-    null, { timeout: 10000 }).then(() => true, () => false);
-  if (!rendered) { fail("concept quiz not rendered"); return 0; }
-  const questions = await tab.locator(".Quiz").count();
+  const lang = language(page);
+  const mine = `.mobilenet-lab-quiz-${lang} .Quiz`;
+  const rendered = await tab.waitForFunction((sel) => document.querySelectorAll(sel).length >= 5,
+    mine, { timeout: 10000 }).then(() => true, () => false);
+  if (!rendered) { fail(`concept quiz (${lang}) not rendered`); return 0; }
+  const questions = await tab.locator(mine).count();
   if (questions !== 5) fail(`concept quiz has ${questions} questions, expected 5`);
-  const first = tab.locator(".Quiz").first();
+  const shown = await tab.evaluate(() => [...document.querySelectorAll(".mobilenet-lab-quiz > div")]
+    .filter((d) => d.offsetParent !== null).map((d) => d.getAttribute("lang")));
+  if (JSON.stringify(shown) !== JSON.stringify([lang])) {
+    fail(`quiz languages shown ${JSON.stringify(shown)}, expected only ${lang}`);
+  }
+  const text = await tab.locator(mine).first().innerText();
+  if (lang === "ko" && !/[가-힣]/.test(text)) fail(`Korean quiz shows no Korean: ${text.slice(0, 80)}`);
+  if (lang === "en" && /[가-힣]/.test(text)) fail(`English quiz shows Korean: ${text.slice(0, 80)}`);
+  const first = tab.locator(mine).first();
   await first.scrollIntoViewIfNeeded();
   const answer = async (correct) => {
     const label = first.locator(`label.MCButton[data-correct="${correct}"]`).first();
@@ -170,9 +182,10 @@ function checkColab(page, links, prefix, failures) {
   let expected = [];
   if (fs.existsSync(path.join(ROOT, notebook))) expected = [reader + path.basename(notebook)];
   if (sourcePage(page) === "book/teachers.html") {
-    // every numbered chapter's student edition, in file-name order (the appendix has no exercises)
+    // every numbered chapter's student edition, in file-name order (the appendix has no exercises),
+    // in the page's language
     expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
-      .sort().map((f) => prefix.replace(/\/reader\/$/, "/student/") + f);
+      .sort().map((f) => reader.replace(/\/reader\/$/, "/student/") + f);
   }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
     failures.push(`${page}: Colab links ${JSON.stringify(colab)}, expected ${JSON.stringify(expected)}`);
