@@ -134,6 +134,7 @@ browser: vendor browser-deps
 	@test -f _build/html/index.html || $(MAKE) build-check
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots ko/book/demo.html
 
 ## Debian's chromium, and fonts for the Korean glossary and the checkers' ✅ ❌ ⏳ in screenshots.
 browser-deps:

@@ -89,6 +89,11 @@ def html(language: str, strict: bool) -> int:
     final = ROOT / "_build" / "html" / language
     shutil.rmtree(final, ignore_errors=True)
     shutil.copytree(work / "html", final)
+    # The demo page's networks and WebAssembly runtime (about 43 MB) are the English site's: the
+    # translated demo page loads them from there (_static_demo/demo/demo.js).
+    shutil.rmtree(final / "demo", ignore_errors=True)
+    for runtime in (final / "_static" / "vendor" / "onnxruntime-web").glob("ort-wasm-*"):
+        runtime.unlink()
     print(f"{language} site: {final}/index.html")
     return 0
 

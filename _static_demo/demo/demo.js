@@ -10,8 +10,11 @@
 (function () {
   "use strict";
   const SCRIPT = document.currentScript.src;
-  const MODELS = new URL("../../demo/", SCRIPT).href;
-  const WASM = new URL("../vendor/onnxruntime-web/", SCRIPT).href;
+  // A translated site lives in <lang>/ under the English one and serves no copy of the networks
+  // or of the runtime's WebAssembly: it uses the English site's (scripts/build_translation.py).
+  const SITE = document.documentElement.lang.startsWith("en") ? "../../" : "../../../";
+  const MODELS = new URL(`${SITE}demo/`, SCRIPT).href;
+  const WASM = new URL(`${SITE}_static/vendor/onnxruntime-web/`, SCRIPT).href;
   const RUNS = 100; // timed runs per network
   const WARMUP = 5;
 

@@ -1,7 +1,9 @@
 // The browser demo (book/demo.html) in headless Chromium, offline: parity with PyTorch and the
 // three interactions.
 //
-// Usage: node tests/browser/check_demo.mjs [_build/html] [_build/screenshots]
+// Usage: node tests/browser/check_demo.mjs [_build/html] [_build/screenshots] [book/demo.html]
+// (the page, from the site's root: ko/book/demo.html is the Korean one, which uses the English
+// site's networks and WebAssembly).
 // Needs the built site (with `make demo-models` output: demo/demo.json and the ONNX files) and
 // playwright-core from `make vendor`. Every request off 127.0.0.1 is blocked and counted. Checks:
 // - the page's JavaScript preprocessing of a test digit equals PyTorch's (demo.json "parity");
@@ -10,7 +12,7 @@
 // - a stroke drawn with the mouse gets a prediction from both networks;
 // - "Time it" shows a median latency for both networks;
 // - the widget speaks the page's language (<html lang>: its labels and answers are the ones
-//   demo.js has for that language; run it on the Korean site with _build/html/ko);
+//   demo.js has for that language);
 // - 0 console errors, 0 page errors, 0 failed or 4xx/5xx requests.
 // Screenshots: demo-test-digit.png, demo-drawn.png, demo-timed.png.
 
@@ -24,7 +26,8 @@ const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
 const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
 const { chromium } = require("playwright-core");
-const PAGE = "book/demo.html";
+const PAGE = process.argv[4] ?? "book/demo.html";
+const TAG = PAGE.startsWith("book/") ? "demo" : `${PAGE.split("/")[0]}-demo`;  // screenshots
 
 // A full-page screenshot from the top, nothing focused (the theme's sticky header and its
 // "skip to main content" link would otherwise cover the demo).
@@ -128,7 +131,7 @@ async function main() {
         const worst = Math.max(...expected.map((p, d) => Math.abs(p - got.probs[d])));
         if (!(worst < 1e-3)) fail(`test digit ${info.digits[i].label}: ${net} probabilities differ by ${worst}`);
       }
-      if (i === 3) await shoot(tab, "demo-test-digit.png");
+      if (i === 3) await shoot(tab, `${TAG}-test-digit.png`);
     }
 
     // 3. a stroke drawn with the mouse gets a prediction
@@ -157,7 +160,7 @@ async function main() {
     }
     if (drawn.answers.join("|") !== drawn.expected.join("|")) fail(`answers after drawing: ${drawn.answers}`);
     console.log(`  drawn stroke: ${drawn.answers.join("; ")}`);
-    await shoot(tab, "demo-drawn.png");
+    await shoot(tab, `${TAG}-drawn.png`);
 
     // 4. "Time it" shows a latency for both networks
     await tab.locator(".demo-time").click();
@@ -167,7 +170,7 @@ async function main() {
       fail(`latencies after "Time it": ${JSON.stringify(latencies)}`);
     }
     console.log(`  time it: ${latencies.join(", ")} (${await tab.locator(".demo-time-note").textContent()})`);
-    await shoot(tab, "demo-timed.png");
+    await shoot(tab, `${TAG}-timed.png`);
   } catch (err) {
     fail(`${err.message}`);
   } finally {
