@@ -16,16 +16,13 @@
 // - 0 console errors, 0 page errors, 0 failed or 4xx/5xx requests.
 // Screenshots: demo-test-digit.png, demo-drawn.png, demo-timed.png.
 
-import { createRequire } from "node:module";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+import { ROOT, openOffline } from "./offline.mjs";
+
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
-const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
-const { chromium } = require("playwright-core");
 const PAGE = process.argv[4] ?? "book/demo.html";
 const TAG = PAGE.startsWith("book/") ? "demo" : `${PAGE.split("/")[0]}-demo`;  // screenshots
 
@@ -36,47 +33,12 @@ async function shoot(tab, name) {
   await tab.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
-const TYPES = {
-  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-  ".png": "image/png", ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2",
-  ".ttf": "font/ttf", ".json": "application/json", ".wasm": "application/wasm",
-  ".onnx": "application/octet-stream", ".ico": "image/x-icon",
-};
-
-function serve() {
-  const server = http.createServer((req, res) => {
-    let file = path.join(SITE, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 async function main() {
   const started = Date.now();
   const info = JSON.parse(fs.readFileSync(path.join(SITE, "demo/demo.json"), "utf8"));
   fs.mkdirSync(SHOTS, { recursive: true });
-  const server = await serve();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const userDataDir = fs.mkdtempSync("/tmp/chromium-profile-");
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 1100 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const failures = [];
+  const { origin, context, failures, close } = await openOffline(SITE, { width: 1280, height: 1100 });
   const fail = (what) => failures.push(what);
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    fail(`off-site request blocked: ${url}`);
-    return route.abort("blockedbyclient");
-  });
   const tab = await context.newPage();
   tab.on("console", (msg) => { if (msg.type() === "error") fail(`console error: ${msg.text()}`); });
   tab.on("pageerror", (err) => fail(`JavaScript error: ${err.message}`));
@@ -174,9 +136,7 @@ async function main() {
   } catch (err) {
     fail(`${err.message}`);
   } finally {
-    await context.close();
-    server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const unique = [...new Set(failures)];

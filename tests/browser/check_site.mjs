@@ -15,24 +15,13 @@
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
 
-import { createRequire } from "node:module";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+import { ROOT, openOffline } from "./offline.mjs";
+
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
-const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
-const { chromium } = require("playwright-core");
-
-const TYPES = {
-  ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png",
-  ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf",
-  ".json": "application/json", ".ipynb": "application/json", ".zip": "application/zip",
-  ".txt": "text/plain", ".eot": "application/vnd.ms-fontobject", ".ico": "image/x-icon",
-  ".mjs": "text/javascript", ".wasm": "application/wasm",
-};
 
 function colabPrefix() {
   // A notebook page's Colab button opens its reader edition on the notebooks branch
@@ -50,18 +39,6 @@ function pages(dir, base = dir) {
     if (entry.isDirectory()) return entry.name.startsWith("_") ? [] : pages(full, base);
     return entry.name.endsWith(".html") ? [path.relative(base, full)] : [];
   }).sort();
-}
-
-function serve() {
-  const server = http.createServer((req, res) => {
-    let file = path.join(SITE, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 // Judge a page only once it has finished loading, whatever this machine renders first: network
@@ -246,23 +223,7 @@ async function main() {
   if (!all.length) throw new Error(`no pages in ${SITE}: build the book first`);
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  const server = await serve();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const userDataDir = fs.mkdtempSync("/tmp/chromium-profile-");
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const failures = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    failures.push(`off-site request blocked: ${url}`);
-    return route.abort("blockedbyclient");
-  });
+  const { origin, context, failures, close } = await openOffline(SITE, { width: 1280, height: 900 });
   const results = {};
   try {
     for (const page of all) {
@@ -279,9 +240,7 @@ async function main() {
     checkLinks(origin, results, failures);
     await checkSearch(context, origin, failures);
   } finally {
-    await context.close();
-    server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const unique = [...new Set(failures)];
