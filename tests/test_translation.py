@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "_ext"))
 
+from make_notebooks import book_pages  # noqa: E402
 from myst_markdown import parser  # noqa: E402
 
 LANGUAGE = "ko"
@@ -37,14 +38,6 @@ LISTED = yaml.safe_load((ROOT / "locale" / "translated.yml").read_text())[LANGUA
 TRANSLATED = LISTED["translated"]
 PENDING = LISTED["pending"]
 PO_DIR = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [chapter["file"] for chapter in part.get("chapters", [])]
-    return pages
 
 
 def read_catalog(path: Path):
@@ -68,7 +61,7 @@ def pot_dir(tmp_path_factory) -> Path:
 def test_every_page_is_translated_or_pending():
     """The list is the whole book: no page is left out of the Korean edition unannounced."""
     listed = TRANSLATED + PENDING
-    assert sorted(listed) == sorted(toc_pages()), "locale/translated.yml must list every page"
+    assert sorted(listed) == sorted(book_pages()), "locale/translated.yml must list every page"
     assert not set(TRANSLATED) & set(PENDING)
     print(f"translated: {TRANSLATED}\npending: {PENDING}")
 
