@@ -1,6 +1,6 @@
 """Execute notebooks in place (outputs and widget state saved), as the book build would.
 
-Usage: python scripts/execute_notebooks.py book/01_standard_convolution.ipynb [...]
+Usage: python -m booktools.execute book/01_standard_convolution.ipynb [...]
 """
 
 from __future__ import annotations

@@ -1,13 +1,23 @@
-"""The exercise index of the teacher's page, generated from the notebooks so it cannot drift.
+"""The teacher page's per-chapter parts, generated from the chapter registry so they cannot drift.
 
-For every ``{exercise-start}`` label: its chapter, the task's first sentence, what the reader
-writes (a value or a function, from the ``solution`` cell), the checker (from the check cell) and
-what it checks (the checker's docstring), and a difficulty estimated from the solution's size:
-★ one assignment, ★★ a function of up to 4 lines, ★★★ longer (one list per chapter). ``make notebooks`` writes the table
-to ``_build/notebooks/exercises.md`` and each chapter's learning objectives (from its first cell)
-to ``_build/notebooks/objectives.md``; ``book/teachers.md`` includes both.
+``book/teachers.md`` includes what :func:`write_includes` writes into ``_build/teacher_page/``
+(the Sphinx extension :mod:`booktools.sphinxext.teacher_page` writes it when a build starts, so
+the English, the translated and the gettext builds all see it):
 
-Usage: python scripts/exercise_index.py [book/*.ipynb] (prints the table).
+- ``objectives.md``: each notebook's learning objectives, copied from its first cell;
+- ``student_links.md``: each chapter's student notebook, opened in Colab;
+- ``expected.md``: the table of what students should see, and how long each chapter runs;
+- ``exercises.md``: the exercise index. For every ``{exercise-start}`` label: the task's first
+  sentence, what the reader writes (a value or a function, from the ``solution`` cell), the
+  checker (from the check cell) and what it checks (its docstring), and a difficulty estimated
+  from the solution's size: ★ one assignment, ★★ a function of up to 4 lines, ★★★ longer;
+- ``think.md``: the answers to every chapter's "Think about it" questions;
+- ``misconceptions.md``: the misconceptions students bring, by chapter;
+- ``quiz_key.md``: the concept quizzes' answer key (``mobilenet_lab.quiz``).
+
+A chapter's own entries live in its own files: ``book/think/chNN.md`` (think answers) and
+``book/teacher_notes/chNN.md`` (sections "What students should see", "Run time" and "Common
+misconceptions"). Adding a chapter adds those files; the page itself is not edited.
 """
 
 from __future__ import annotations
@@ -15,15 +25,21 @@ from __future__ import annotations
 import ast
 import importlib
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from booktools import book as registry
+from booktools.cells import SOLUTION, checker_name, tags
+
 LABEL = re.compile(r"\{exercise-start\}[^\n]*\n(?:[^\n]*\n)*?:label:\s*(\S+)")
-CHECK = re.compile(r"^(check_\w+)\s*\(", re.MULTILINE)
+NOTES = registry.ROOT / "book" / "teacher_notes"
+THINK = registry.ROOT / "book" / "think"
+NOTE_SECTIONS = ("What students should see", "Run time", "Common misconceptions")
+EXPECTED_HEADER = (
+    "| Chapter | What students should see | Run time, 2 CPU cores (see below) |\n|---|---|---|\n"
+)
 
 
 @dataclass
@@ -61,33 +77,32 @@ def _difficulty(source: str) -> tuple[str, str]:
     return f"function {names}", "★★" if lines <= 4 else "★★★"
 
 
-def _checker_doc(notebook: Path, name: str) -> str:
-    module = f"mobilenet_lab.exercises.ch{notebook.name[:2]}"
+def _checker_doc(chapter: registry.Chapter, name: str) -> str:
     try:
-        doc = getattr(importlib.import_module(module), name).__doc__ or ""
+        module = importlib.import_module(f"mobilenet_lab.exercises.{chapter.key}")
+        doc = getattr(module, name).__doc__ or ""
     except (ImportError, AttributeError):
         return "?"
     doc = " ".join(doc.replace("Check ", "", 1).split())
     return doc.replace("|", "\\|")
 
 
-def exercises(notebooks: list[Path]) -> list[Exercise]:
-    """Every exercise of the given notebooks, in reading order."""
+def exercises(chapters: tuple[registry.Chapter, ...]) -> list[Exercise]:
+    """Every exercise of the given chapters, in reading order."""
     found = []
-    for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+    for chapter in chapters:
+        nb = nbformat.read(chapter.path, as_version=4)
         current = None
         for cell in nb.cells:
-            tags = cell.get("metadata", {}).get("tags", [])
             match = LABEL.search(cell.source) if cell.cell_type == "markdown" else None
             if match:
-                current = Exercise(_title(nb), path.stem, match[1], _task(cell.source))
+                current = Exercise(_title(nb), chapter.stem, match[1], _task(cell.source))
                 found.append(current)
-            elif current and cell.cell_type == "code" and "solution" in tags:
+            elif current and cell.cell_type == "code" and SOLUTION in tags(cell):
                 current.answer, current.difficulty = _difficulty(cell.source)
-            elif current and cell.cell_type == "code" and CHECK.search(cell.source):
-                current.checker = CHECK.search(cell.source)[1]
-                current.checks = _checker_doc(path, current.checker)
+            elif current and checker_name(cell):
+                current.checker = checker_name(cell)
+                current.checks = _checker_doc(chapter, current.checker)
                 current = None
     return found
 
@@ -124,7 +139,8 @@ def _glue_from(notebook: Path, text: str) -> str:
 
 
 def objectives_markdown(notebooks: list[Path]) -> str:
-    """Each chapter's learning objectives, copied from its first cell."""
+    """Each notebook's learning objectives (the chapters' and the appendix's), copied from its
+    first cell."""
     parts = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
@@ -136,7 +152,81 @@ def objectives_markdown(notebooks: list[Path]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-if __name__ == "__main__":
-    paths = [Path(a) for a in sys.argv[1:]] or sorted((ROOT / "book").glob("*.ipynb"))
-    print(objectives_markdown(paths))
-    print(markdown_table(exercises(paths)), end="")
+def student_links(chapters: tuple[registry.Chapter, ...]) -> str:
+    """Each chapter's student notebook, opened in Colab (plain links: the site loads nothing
+    from other hosts, so no badge image)."""
+    lines = []
+    for chapter in chapters:
+        title = _title(nbformat.read(chapter.path, as_version=4))
+        url = registry.colab_url("student", chapter.name)
+        lines.append(f"- {title}: [student notebook in Colab]({url})")
+    return "\n".join(lines) + "\n"
+
+
+def teacher_notes(chapter: registry.Chapter) -> dict[str, str]:
+    """The sections of ``book/teacher_notes/chNN.md`` (``ValueError`` when one is missing)."""
+    path = NOTES / f"{chapter.key}.md"
+    if not path.exists():
+        raise ValueError(f"{chapter.page}: no teacher notes ({path.relative_to(registry.ROOT)})")
+    pieces = re.split(r"(?m)^## (.+)\n", path.read_text(encoding="utf-8"))[1:]
+    sections = {name.strip(): text.strip() for name, text in zip(pieces[::2], pieces[1::2])}
+    missing = [name for name in NOTE_SECTIONS if not sections.get(name)]
+    if missing:
+        raise ValueError(f"{path.relative_to(registry.ROOT)}: no section {missing}")
+    return sections
+
+
+def expected_table(chapters: tuple[registry.Chapter, ...]) -> str:
+    """What students should see in each chapter, and its run time: one table row each."""
+    rows = []
+    for chapter in chapters:
+        notes = teacher_notes(chapter)
+        what = " ".join(notes["What students should see"].split())
+        rows.append(f"| {chapter.number} | {what} | {' '.join(notes['Run time'].split())} |")
+    return EXPECTED_HEADER + "\n".join(rows) + "\n"
+
+
+def misconceptions(chapters: tuple[registry.Chapter, ...]) -> str:
+    return "\n\n".join(teacher_notes(c)["Common misconceptions"] for c in chapters) + "\n"
+
+
+def think_answers(chapters: tuple[registry.Chapter, ...]) -> str:
+    """Every chapter's answers to its "Think about it" questions (``book/think/chNN.md``)."""
+    texts = []
+    for chapter in chapters:
+        path = THINK / f"{chapter.key}.md"
+        if not path.exists():
+            raise ValueError(
+                f"{chapter.page}: no think answers ({path.relative_to(registry.ROOT)})"
+            )
+        texts.append(path.read_text(encoding="utf-8").strip())
+    return "\n\n".join(texts) + "\n"
+
+
+def includes() -> dict[str, str]:
+    """Every generated part of the teacher page: file name → Markdown."""
+    from mobilenet_lab.quiz import answer_key_markdown
+
+    chapters = registry.chapters()
+    return {
+        "objectives.md": objectives_markdown(registry.notebooks()),
+        "student_links.md": student_links(chapters),
+        "expected.md": expected_table(chapters),
+        "exercises.md": markdown_table(exercises(chapters)),
+        "think.md": think_answers(chapters),
+        "misconceptions.md": misconceptions(chapters),
+        "quiz_key.md": answer_key_markdown(tuple(c.key for c in chapters)),
+    }
+
+
+def write_includes(out_dir: Path) -> list[Path]:
+    """Write the teacher page's generated parts into ``out_dir`` (only files whose text
+    changed, so that Sphinx rereads the page only when something did)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in includes().items():
+        path = out_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
