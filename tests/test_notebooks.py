@@ -90,5 +90,11 @@ class TestNotebook:
                     "tags", []
                 ), f"stderr output in a cell: {''.join(out.get('text', ''))[:200]}"
 
+    def test_no_execution_timestamps(self, nb):
+        """Re-executing a chapter changes its outputs, never its cells' metadata: no timestamps
+        are recorded (``booktools.execute``), and nothing depends on how long a cell took."""
+        timed = [i for i, c in enumerate(_cells(nb)) if "execution" in c.get("metadata", {})]
+        assert not timed, f"cells {timed} carry execution timestamps (run `make execute`)"
+
     def test_kernel_is_python3(self, nb):
         assert json.loads(nb.read_text())["metadata"]["kernelspec"]["name"] == "python3"
