@@ -20,7 +20,7 @@ are lost.
 from __future__ import annotations
 
 import ast
-import importlib.util
+import importlib
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -88,13 +88,9 @@ def hidden_test(function: Callable) -> HiddenTest:
 
 def load_module(key: str) -> ModuleType | None:
     """``grading/hidden/<key>.py`` as a module (None when the chapter has none)."""
-    path = HIDDEN_DIR / f"{key}.py"
-    if not path.exists():
+    if not (HIDDEN_DIR / f"{key}.py").exists():
         return None
-    spec = importlib.util.spec_from_file_location(f"grading_hidden_{key}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"grading.hidden.{key}")
 
 
 def hidden_tests(key: str) -> dict[str, list[HiddenTest]]:

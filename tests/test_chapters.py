@@ -22,6 +22,7 @@ from booktools import teacher_page
 from booktools.assignments import book_solutions
 from booktools.cells import checker_name
 from booktools.hidden import hidden_tests
+from mobilenet_lab.i18n import LANGUAGES
 
 CHAPTERS = registry.chapters()
 
@@ -146,3 +147,21 @@ def test_the_teacher_page_names_no_chapter_itself():
     assert not re.search(r"think/ch\d\d|^\*\*Chapter \d+:|^\| \d+ \|", text, re.MULTILINE)
     for name in teacher_page.includes():
         assert f"{{include}} ../_build/teacher_page/{name}" in text, name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_hook_owns_the_colab_button_in_every_language(language):
+    """book_site rewrites the theme's Colab link (the MyST source on main) into the page's reader
+    edition in the page's language; no other extension touches it."""
+    from types import SimpleNamespace
+
+    from booktools.sphinxext import book_i18n, book_site, korean
+
+    theme_url = f"https://colab.research.google.com/github/{registry.repository()}/blob/main/"
+    button = {"text": "Colab", "url": theme_url + "book/01_standard_convolution.ipynb"}
+    context = {"header_buttons": [{"label": "launch-buttons", "buttons": [button]}]}
+    app = SimpleNamespace(config=SimpleNamespace(language=language))
+    book_site.colab_buttons_open_the_reader_edition(app, "book/01_x", "page.html", context, None)
+    assert button["url"] == registry.colab_url("reader", "01_standard_convolution.ipynb", language)
+    for module in (book_i18n, korean):
+        assert not [name for name in vars(module) if "colab" in name.lower()], module.__name__
