@@ -8,9 +8,9 @@ pending page that becomes complete fails until it is moved to ``translated``). N
 silently: ``pytest -rxX`` lists the pending pages.
 
 Coverage is measured against a fresh extraction of the English source
-(``scripts/build_translation.py pot``, about 10 s, nothing executed), so an English paragraph that
-changed fails here even before anyone has run ``sphinx-intl update``: the new string is missing,
-and after the update it is fuzzy, which fails too.
+(``python -m booktools.translation pot``, about 10 s, nothing executed), so an English paragraph
+that changed fails here even before anyone has run ``sphinx-intl update``: the new string is
+missing, and after the update it is fuzzy, which fails too.
 """
 
 from __future__ import annotations
@@ -23,20 +23,19 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "_ext"))
+from booktools import book as registry
+from booktools.myst_book import parser
+from booktools.myst_markdown import EXERCISE
+from mobilenet_lab.i18n import tr_in
+from tests.myst_residue import residue
 
-from make_notebooks import book_pages  # noqa: E402
-from myst_markdown import parser  # noqa: E402
-
+ROOT = registry.ROOT
 LANGUAGE = "ko"
-LISTED = yaml.safe_load((ROOT / "locale" / "translated.yml").read_text())[LANGUAGE]
-TRANSLATED = LISTED["translated"]
-PENDING = LISTED["pending"]
+LISTED = registry.translation_status(LANGUAGE)
+TRANSLATED = list(LISTED["translated"])
+PENDING = list(LISTED["pending"])
 PO_DIR = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
 
 
@@ -49,7 +48,7 @@ def read_catalog(path: Path):
 def pot_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pot")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_translation.py"), "pot", "--out", str(out)],
+        [sys.executable, "-m", "booktools.translation", "pot", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,7 +60,7 @@ def pot_dir(tmp_path_factory) -> Path:
 def test_every_page_is_translated_or_pending():
     """The list is the whole book: no page is left out of the Korean edition unannounced."""
     listed = TRANSLATED + PENDING
-    assert sorted(listed) == sorted(book_pages()), "locale/translated.yml must list every page"
+    assert sorted(listed) == sorted(registry.pages()), "locale/translated.yml must list every page"
     assert not set(TRANSLATED) & set(PENDING)
     print(f"translated: {TRANSLATED}\npending: {PENDING}")
 
@@ -78,7 +77,7 @@ def _coverage_problems(page: str, pot_dir: Path) -> list[str]:
         entry = po.get(message.id)
         short = message.id[:70].replace("\n", " ")
         if entry is None:
-            problems.append(f"not in the .po file (run build_translation.py gettext): {short!r}")
+            problems.append(f"not in the .po file (run make translations): {short!r}")
         elif entry.fuzzy:
             problems.append(f"fuzzy (its English changed; check and clear the flag): {short!r}")
         elif not entry.string:
@@ -191,9 +190,9 @@ def test_korean_bold_is_closed():
 def test_glossary_headwords_are_translated_once():
     """The glossary is the terminology source: each headword has one Korean headword, and no
     two English terms share one."""
-    from book_i18n import glossary_headwords
+    from booktools.sphinxext.book_i18n import glossary_headwords
 
-    headwords = glossary_headwords(LANGUAGE, ROOT)
+    headwords = glossary_headwords(LANGUAGE)
     english = [line.strip() for line in _glossary_terms()]
     assert set(english) <= set(headwords), set(english) - set(headwords)
     korean = [headwords[term] for term in english]
@@ -292,8 +291,9 @@ def test_language_comes_from_the_environment():
 
 def test_korean_search_finds_a_noun_with_its_particle():
     """English search would index "합성곱은" and "합성곱을" but never "합성곱"."""
-    from book_i18n import SearchKorean
     from sphinx.search.en import SearchEnglish
+
+    from booktools.sphinxext.korean import SearchKorean
 
     sentence = "일반 합성곱은 필터를 모든 채널에 적용하고, 깊이별 합성곱을 쓰면 가볍습니다."
     english = SearchEnglish({}).split(sentence)
@@ -305,7 +305,7 @@ def test_korean_search_finds_a_noun_with_its_particle():
 
 
 def test_switcher_urls_lead_to_the_same_page():
-    from book_i18n import other_language_url
+    from booktools.sphinxext.book_i18n import other_language_url
 
     assert other_language_url("en", "book/index", "ko") == "../ko/book/index.html"
     assert other_language_url("ko", "book/index", "en") == "../../book/index.html"
@@ -318,7 +318,7 @@ def test_theme_words_come_from_the_project():
     project's ``booktheme.po`` comes first; what it lacks still comes from the theme."""
     from types import SimpleNamespace
 
-    from book_i18n import theme_words_from_the_project
+    from booktools.sphinxext.book_i18n import theme_words_from_the_project
 
     config = SimpleNamespace(language=LANGUAGE, locale_dirs=["locale/"])
     app = SimpleNamespace(config=config, srcdir=str(ROOT))
@@ -328,12 +328,34 @@ def test_theme_words_come_from_the_project():
     assert context["translate"]("Search") == "검색"
 
 
+def test_site_words_come_from_the_translation_layer():
+    """The sites' own words (switcher, code-cell prompts) are msgids of the package's catalog,
+    shown through ``tr_in``; the switcher names each language in that language."""
+    from types import SimpleNamespace
+
+    from babel import Locale
+
+    from booktools.sphinxext.book_i18n import SWITCH_TOOLTIP, add_language_switcher
+    from booktools.translation import CODE_PROMPTS, site_config
+    from mobilenet_lab.i18n import LANGUAGES
+
+    assert site_config(LANGUAGE) == {key: tr_in(LANGUAGE, v) for key, v in CODE_PROMPTS.items()}
+    app = SimpleNamespace(config=SimpleNamespace(language=LANGUAGE))
+    context: dict = {"header_buttons": []}
+    add_language_switcher(app, "book/index", "page.html", context, None)
+    switcher = context["header_buttons"][0]
+    assert switcher["tooltip"] == tr_in(LANGUAGE, SWITCH_TOOLTIP)
+    names = [button["tooltip"] for button in switcher["buttons"]]
+    assert names == [tr_in(code, Locale.parse(code).english_name) for code in LANGUAGES]
+    assert [b["label"] for b in switcher["buttons"]] == [f"language-{c}" for c in LANGUAGES]
+
+
 # --- the Korean notebook editions --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def korean_editions(tmp_path_factory):
-    from make_notebooks import write_editions
+    from booktools.editions import write_editions
 
     notebooks = [ROOT / f"{page}.ipynb" for page in TRANSLATED if (ROOT / f"{page}.ipynb").exists()]
     out = tmp_path_factory.mktemp("editions")
@@ -357,7 +379,6 @@ def _chapter_heading(stem: str) -> tuple[str, str, str, bool]:
 
 def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
     import nbformat
-    from myst_markdown import residue
 
     for edition in ("reader", "student"):
         for path in korean_editions[edition]:
@@ -371,7 +392,7 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             heading = f"# {number}. {title}" if number else f"# {title}"
             assert heading in markdown.split("\n"), f"{path.name}: no {heading!r}"
             assert english not in markdown, f"{path.name}: the English title is left"
-            if has_exercises:
-                assert f"연습 문제 {number}.1" in markdown, path.name
+            if has_exercises:  # the editions' own words come from the mobilenet_lab catalog
+                assert f"{tr_in(LANGUAGE, EXERCISE)} {number}.1" in markdown, path.name
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"

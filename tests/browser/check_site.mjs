@@ -23,15 +23,10 @@ import { ROOT, openOffline } from "./offline.mjs";
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
 
-function colabPrefix() {
-  // A notebook page's Colab button opens its reader edition on the notebooks branch
-  // (_config.yml: repository.url, launch_buttons.colab_url, notebook_editions.branch).
-  const config = fs.readFileSync(path.join(ROOT, "_config.yml"), "utf8");
-  const url = config.match(/^\s+url:\s*(https:\/\/github\.com\/\S+)/m)[1].replace(/\/$/, "");
-  const branch = config.match(/^\s+notebook_editions:\s*\n\s+branch:\s*(\S+)/m)[1];
-  const colab = config.match(/^\s+colab_url:\s*(\S+)/m)[1].replace(/\/$/, "");
-  return `${colab}/github/${url.replace("https://github.com/", "")}/blob/${branch}/reader/`;
-}
+// What the test needs to know about the book, from the chapter registry (booktools/book.py;
+// `make browser` writes it): its languages, its numbered chapters (number, page, notebook) and
+// each language's Colab links, `colab[lang][edition] + notebook`.
+const BOOK = JSON.parse(fs.readFileSync(path.join(ROOT, "_build/book.json"), "utf8"));
 
 function pages(dir, base = dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -87,7 +82,7 @@ async function checkPage(context, origin, page, failures) {
   if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
-  info.quiz = CHAPTER.test(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
+  info.quiz = CHAPTERS.has(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
   await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
   await tab.screenshot({ path: shot, fullPage: true });
@@ -95,7 +90,7 @@ async function checkPage(context, origin, page, failures) {
   return info;
 }
 
-const LANGUAGES = ["ko"];  // translated sites, each in <lang>/ under the English one
+const LANGUAGES = BOOK.languages.slice(1);  // translated sites, each in <lang>/ under the English one
 
 function language(page) {
   return LANGUAGES.find((lang) => page.startsWith(`${lang}/`)) ?? "en";
@@ -106,7 +101,7 @@ function sourcePage(page) {
   return lang === "en" ? page : page.slice(lang.length + 1);
 }
 
-const CHAPTER = /^book\/\d\d_[^/]*\.html$/;
+const CHAPTERS = new Set(BOOK.chapters.map((c) => `${c.page}.html`));
 
 // The chapter's quiz: jupyterquiz builds it in the browser from the questions embedded in the
 // page (no request), once per language; the page shows the quiz of its own language (<html
@@ -149,20 +144,18 @@ async function checkQuiz(tab, page, fail) {
   return questions;
 }
 
-function checkColab(page, links, prefix, failures) {
+function checkColab(page, links, failures) {
   // A chapter's Colab button opens its reader edition (the Korean one on a Korean page); the
   // teacher page lists every chapter's student edition; no other page links to Colab.
   const colab = [...new Set(links.filter((l) => l.includes("colab.research.google.com")))];
   const notebook = sourcePage(page).replace(/\.html$/, ".ipynb");
   const lang = language(page);
-  const reader = lang === "en" ? prefix : prefix.replace(/\/reader\/$/, `/${lang}/reader/`);
+  const reader = BOOK.colab[lang].reader;
   let expected = [];
   if (fs.existsSync(path.join(ROOT, notebook))) expected = [reader + path.basename(notebook)];
   if (sourcePage(page) === "book/teachers.html") {
-    // every numbered chapter's student edition, in file-name order (the appendix has no exercises),
-    // in the page's language
-    expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
-      .sort().map((f) => reader.replace(/\/reader\/$/, "/student/") + f);
+    // every numbered chapter's student edition, in reading order, in the page's language
+    expected = BOOK.chapters.map((c) => BOOK.colab[lang].student + c.notebook);
   }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
     failures.push(`${page}: Colab links ${JSON.stringify(colab)}, expected ${JSON.stringify(expected)}`);
@@ -200,7 +193,7 @@ function checkSwitcher(origin, page, switcher, all, failures) {
 }
 
 async function checkSearch(context, origin, failures) {
-  // Sphinx has no Korean search language; the book's (_ext/book_i18n.py) indexes nouns without
+  // Sphinx has no Korean search language; the book's (booktools/sphinxext/korean.py) indexes nouns without
   // their particles, so "합성곱" finds chapter 1, where it is written "합성곱은", "합성곱을"….
   if (!fs.existsSync(path.join(SITE, "ko/search.html"))) return;
   const tab = await context.newPage();
@@ -228,7 +221,7 @@ async function main() {
   try {
     for (const page of all) {
       results[page] = await checkPage(context, origin, page, failures);
-      checkColab(page, results[page].links, colabPrefix(), failures);
+      checkColab(page, results[page].links, failures);
       if (page.endsWith(".html") && !page.endsWith("search.html") && !page.endsWith("genindex.html")
         && sourcePage(page) !== "index.html") {
         checkSwitcher(origin, page, results[page].switcher, all, failures);

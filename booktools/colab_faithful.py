@@ -23,7 +23,7 @@ one thread each (two cores):
 
 The environment is reused while its inputs (the pins below, from requirements.txt) are unchanged;
 the wheel is rebuilt and reinstalled on every run.
-Usage: python scripts/colab_faithful.py [NAME.ipynb ...]   (default: every chapter)
+Usage: python -m booktools.colab_faithful [NAME.ipynb ...]   (default: every notebook)
 """
 
 from __future__ import annotations
@@ -38,7 +38,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from booktools import book as registry
+from booktools import colab_runner
+from booktools.book import ROOT
+from booktools.cells import tags
+from booktools.glue import glue_values, glued_names, is_hidden_record
+
 VENV = ROOT / "_build" / "colab-venv"
 WHEELS = ROOT / "_build" / "wheel"
 EDITIONS = ROOT / "_build" / "notebooks"
@@ -59,8 +64,6 @@ TOOLING = [
     "pytest",
     "nbval",
 ]
-# The slowest chapter first, so that the two editions finish together.
-FIRST = "08_training.ipynb"
 
 RECORDER = """\
 import mobilenet_lab.notebook as _notebook
@@ -128,18 +131,10 @@ def digest(path: Path) -> str:
 # --- the reader edition under nbval -----------------------------------------------------------
 
 
-def _is_record(output: dict) -> bool:
-    """A glue record that only the book build reads (``glue(..., display=False)``)."""
-    return bool(output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix"))
-
-
 def nbval_copy(reader: dict, book: dict) -> dict:
     """The reader edition with the book's committed outputs as expected outputs, the build's
     glue-only cells put back, a glue recorder after the setup cell and the report at the end."""
     import nbformat
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from myst_markdown import glue_values
 
     readers = {c["id"]: c for c in reader["cells"] if c["cell_type"] == "code"}
     cells, seen_code = [], False
@@ -149,7 +144,7 @@ def nbval_copy(reader: dict, book: dict) -> dict:
             continue
         kept = readers.get(cell["id"])
         copy = nbformat.from_dict(kept if kept is not None else cell)
-        copy.outputs = [o for o in cell.get("outputs", []) if not _is_record(o)]
+        copy.outputs = [o for o in cell.get("outputs", []) if not is_hidden_record(o)]
         copy.execution_count = cell.get("execution_count")
         cells.append(copy)
         if not seen_code:
@@ -160,13 +155,9 @@ def nbval_copy(reader: dict, book: dict) -> dict:
         raise ValueError(f"code cells of the reader edition not in the book: {sorted(missing)}")
     # Values glued by cells whose outputs nbval ignores (training results: they differ with the
     # thread count and the hardware, and the chapter asserts ranges instead) are not compared.
-    ignored = {
-        out["metadata"]["scrapbook"]["name"]
-        for cell in book["cells"]
-        if "nbval-ignore-output" in _tags(cell)
-        for out in cell.get("outputs", [])
-        if out.get("metadata", {}).get("scrapbook")
-    }
+    ignored = set().union(
+        *(glued_names(cell) for cell in book["cells"] if "nbval-ignore-output" in tags(cell))
+    )
     checked = {k: v for k, v in glue_values(book).items() if k not in ignored}
     glued = "".join(f"glued {name} = {text}\n" for name, text in sorted(checked.items()))
     source = REPORT.replace("sorted(_glued)", repr(sorted(checked)))
@@ -180,54 +171,16 @@ def nbval_copy(reader: dict, book: dict) -> dict:
     return out
 
 
-# --- the student edition ----------------------------------------------------------------------
-
-
-def _tags(cell: dict) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def execute_student(path: str) -> tuple[str, float]:
-    """Run one copied student notebook (inside the venv), keeping going after errors; save it."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(Path(path).parent)}},
-    ).execute()
-    nbformat.write(nb, path)
-    return Path(path).name, time.perf_counter() - start
-
-
-def run_students(paths: list[str]) -> int:
-    """Inside the venv: the student copies one after the other (the reader's nbval runs beside)."""
-    for path in paths:
-        name, seconds = execute_student(path)
-        print(f"  student {name}: {seconds:.1f} s", flush=True)
-    return 0
-
-
 # --- both, from the repository ----------------------------------------------------------------
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--students"]:
-        return run_students(argv[1:])
     import nbformat
 
-    names = [Path(a).name for a in argv] or sorted(
-        p.name for p in (EDITIONS / "reader").glob("*.ipynb")
-    )
-    if not names:
+    names = [Path(a).name for a in argv] or [p.name for p in registry.notebooks()]
+    if not all((EDITIONS / "reader" / name).exists() for name in names):
         print("colab-faithful: no notebook editions: run `make notebooks` first")
         return 1
-    names.sort(key=lambda name: name != FIRST)
     start = time.perf_counter()
     python = prepare_venv()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
@@ -248,7 +201,7 @@ def main(argv: list[str]) -> int:
         # timm's small network, which chapters 9 and 10 compare with when a clone has it beside
         # book/ (Colab has not: there they say "skipped"); the book's outputs are a clone's.
         shutil.copytree(ROOT / "tests" / "fixtures", Path(tmp) / "tests" / "fixtures")
-        shutil.copy(__file__, Path(tmp) / "_runner.py")
+        shutil.copy(colab_runner.__file__, Path(tmp) / "_runner.py")
         nbval = subprocess.Popen(
             [
                 str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
@@ -259,7 +212,7 @@ def main(argv: list[str]) -> int:
             env=env,
         )  # fmt: skip
         student = subprocess.run(
-            [str(python), "-I", "_runner.py", "--students", *(f"student/{n}" for n in names)],
+            [str(python), "-I", "_runner.py", *(f"student/{n}" for n in names)],
             cwd=tmp,
             env=env,
         )

@@ -7,7 +7,7 @@ module does the same substitution on the cells' source: it finds each paragraph 
 (the book's own markdown-it parser), looks its message up and replaces the paragraph's text with
 the translation, keeping list markers, indentation and directive fences. Directive bodies (a
 ``{note}``, an exercise) are translated in turn. The result is MyST again, so the ordinary
-conversion (``myst_markdown.Converter``) then fills in glued numbers and links.
+conversion (``booktools.myst_markdown.Converter``) then fills in glued numbers and links.
 """
 
 from __future__ import annotations
@@ -17,25 +17,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from myst_markdown import ROOT, parser
+
+from booktools.book import ROOT
+from booktools.myst_book import parser
+
+
+def po_messages(path: Path) -> dict[str, str]:
+    """msgid → msgstr of one ``.po`` file: the translated entries that are not fuzzy."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 @dataclass
 class Catalog:
-    """The translations of one language (all its ``.po`` files), and what was looked up."""
+    """The translations of the book's pages in one language (all its ``book/*.po`` files)."""
 
     language: str
     messages: dict[str, str] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, language: str, root: Path = ROOT) -> Catalog:
+    def load(cls, language: str) -> Catalog:
         catalog = cls(language)
-        for path in sorted((root / "locale" / language / "LC_MESSAGES").rglob("*.po")):
-            with path.open("rb") as handle:
-                for message in read_po(handle):
-                    if message.id and message.string and not message.fuzzy:
-                        catalog.messages[message.id] = message.string
+        for path in sorted((ROOT / "locale" / language / "LC_MESSAGES" / "book").glob("*.po")):
+            catalog.messages |= po_messages(path)
         return catalog
 
     def get(self, text: str) -> str | None:
@@ -62,8 +67,6 @@ def translate_markdown(text: str, catalog: Catalog) -> str:
         if token.type == "inline":
             found = catalog.get(_key(token.content))
             if found is None:
-                if _key(token.content):
-                    catalog.missing.append(_key(token.content))
                 continue
             # the paragraph's lines, each possibly indented or quoted in the source
             pattern = r"\n[ \t>]*".join(

@@ -12,7 +12,7 @@
   has compared every chapter), built in ``_build/<lang>/`` and copied to ``_build/html/<lang>/``
   after the English site. ``-W`` turns warnings into errors, as for the English build.
 
-Usage: python scripts/build_translation.py {gettext,pot,html} [--language ko] [-W] [--out DIR]
+Usage: python -m booktools.translation {gettext,pot,html} [--language ko] [-W] [--out DIR]
 """
 
 from __future__ import annotations
@@ -24,19 +24,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
+from booktools.book import ROOT, translation_status
+from mobilenet_lab.i18n import N_, tr_in
 
-ROOT = Path(__file__).resolve().parents[1]
-# Settings of each translated site beyond `language` (labels that no catalog translates).
-SITE_CONFIG = {
-    "ko": {"nb_code_prompt_show": "셀 내용 보기", "nb_code_prompt_hide": "셀 내용 숨기기"},
+# myst-nb's labels of folded code cells, which no Sphinx catalog translates: each translated
+# site shows them through the package's translation layer.
+CODE_PROMPTS = {
+    "nb_code_prompt_show": N_("Show code cell {type}"),
+    "nb_code_prompt_hide": N_("Hide code cell {type}"),
 }
 
 
-def pages(language: str) -> dict[str, list[str]]:
-    """``{"translated": [...], "pending": [...]}`` for one language."""
-    listed = yaml.safe_load((ROOT / "locale" / "translated.yml").read_text())[language]
-    return {"translated": listed.get("translated", []), "pending": listed.get("pending", [])}
+def site_config(language: str) -> dict[str, str]:
+    """The settings of one translated site beyond ``language``."""
+    return {key: tr_in(language, label) for key, label in CODE_PROMPTS.items()}
 
 
 def _build(builder: str, out: Path, doctrees: Path, overrides: dict, strict: bool) -> int:
@@ -69,7 +70,7 @@ def gettext(language: str) -> int:
         return status
     from sphinx_intl.basic import update
 
-    listed = pages(language)
+    listed = translation_status(language)
     with tempfile.TemporaryDirectory() as tmp:
         for page in listed["translated"] + listed["pending"]:
             template = out / f"{page}.pot"
@@ -82,7 +83,7 @@ def gettext(language: str) -> int:
 
 def html(language: str, strict: bool) -> int:
     work = ROOT / "_build" / language
-    overrides = {"language": language, **SITE_CONFIG.get(language, {})}
+    overrides = {"language": language, **site_config(language)}
     status = _build("html", work / "html", work / ".doctrees", overrides, strict)
     if status:
         return status

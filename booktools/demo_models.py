@@ -15,7 +15,7 @@ MobileNet and its standard-convolution twin with chapter 8's recipe and seed
 - ``parity``: the first of those digits preprocessed by PyTorch (``size×size`` floats), which the
   browser test compares with the page's JavaScript preprocessing.
 
-Usage: python scripts/export_demo_models.py [--out _build/demo-extra/demo] [--epochs N]
+Usage: python -m booktools.demo_models [--out _build/demo-extra/demo] [--epochs N]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import torch
 
+from booktools.book import ROOT
 from mobilenet_lab import count_mult_adds, count_parameters, evaluate, export_onnx
 from mobilenet_lab.data import digits_split
 from mobilenet_lab.recipes import (
@@ -38,7 +39,6 @@ from mobilenet_lab.recipes import (
     train_digits_model,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "demo-extra" / "demo"
 NETWORKS = {"separable": "mobilenet_separable.onnx", "standard": "mobilenet_standard.onnx"}
 SEED = 0

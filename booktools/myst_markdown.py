@@ -19,73 +19,36 @@ added here, never left as residue.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_nb.core.variables import format_plain_text
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
-from sphinx.util.nodes import _make_id
 
-ROOT = Path(__file__).resolve().parents[1]
-GLUE_PREFIX = "application/papermill.record/"
+from booktools.myst_book import Book, options, parser
+from mobilenet_lab.i18n import N_, tr_in
+
+# Admonition directives and their default titles (msgids of the ``mobilenet_lab`` catalog: a
+# translated edition shows them in its language).
 ADMONITIONS = {
-    "note": "Note",
-    "tip": "Tip",
-    "hint": "Hint",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-    "attention": "Attention",
-    "danger": "Danger",
-    "error": "Error",
-    "seealso": "See also",
+    "note": N_("Note"),
+    "tip": N_("Tip"),
+    "hint": N_("Hint"),
+    "important": N_("Important"),
+    "warning": N_("Warning"),
+    "caution": N_("Caution"),
+    "attention": N_("Attention"),
+    "danger": N_("Danger"),
+    "error": N_("Error"),
+    "seealso": N_("See also"),
     "admonition": "",
 }
-SOLUTION_DIRECTIVES = {"solution-start", "solution-end", "solution"}
-# The words the conversion itself writes, in the translated editions (`make_notebooks.py
-# --language ko`); English is the default.
-WORDS = {
-    "ko": {
-        "Exercise": "연습 문제",
-        "Note": "참고",
-        "Tip": "팁",
-        "Hint": "힌트",
-        "Important": "중요",
-        "Warning": "경고",
-        "Caution": "주의",
-        "Attention": "주목",
-        "Danger": "위험",
-        "Error": "오류",
-        "See also": "함께 보기",
-    }
-}
+EXERCISE = N_("Exercise")
 
 
 class ConversionError(ValueError):
     """A MyST construct that the notebook editions cannot render."""
-
-
-def parser() -> MarkdownIt:
-    """myst-parser's markdown-it parser with the extensions `_config.yml` enables."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    extensions = set(config["parse"]["myst_enable_extensions"])
-    return create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a label points on the published site."""
-
-    page: str  # "book/04_depthwise_separable_convolution"
-    anchor: str
-    title: str
 
 
 @dataclass
@@ -97,112 +60,19 @@ class Segment:
     label: str = ""
 
 
-@dataclass
-class Book:
-    """What a conversion needs to know about the whole book."""
-
-    site: str  # the published HTML book, ending in "/"
-    terms: dict[str, str] = field(default_factory=dict)  # lower-case term → anchor
-    labels: dict[str, Target] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # page → title
-    numbered: set[str] = field(default_factory=set)  # pages whose sections Sphinx numbers
-
-    def url(self, page: str, anchor: str = "") -> str:
-        return f"{self.site}{page}.html" + (f"#{anchor}" if anchor else "")
-
-
-def chapter_number(page: str) -> str:
-    """'book/04_depthwise…' → '4'; '' for pages that are not numbered chapters."""
-    match = re.match(r"(\d+)_", PurePosixPath(page).name)
-    return str(int(match[1])) if match else ""
-
-
-def glue_values(nb: dict) -> dict[str, str]:
-    """The ``text/plain`` of every value glued in an executed notebook."""
-    values = {}
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            record = out.get("metadata", {}).get("scrapbook")
-            if not record:
-                continue
-            prefix = record.get("mime_prefix", "")
-            text = out.get("data", {}).get(prefix + "text/plain")
-            if text is not None:
-                values[record["name"]] = "".join(text)
-    return values
-
-
-def is_glue_output(output: dict) -> bool:
-    """A glue record: invisible in Jupyter, read only by the book build."""
-    return bool(output.get("metadata", {}).get("scrapbook"))
-
-
-def _options(content: str) -> tuple[dict[str, str], str]:
-    """Split a directive's ``:key: value`` option lines from its body."""
-    options, lines = {}, content.split("\n")
-    while lines and (match := re.match(r"^:([\w-]+):\s*(.*)$", lines[0])):
-        options[match[1]] = match[2].strip()
-        lines.pop(0)
-    return options, "\n".join(lines).strip("\n")
-
-
 def _role_parts(content: str) -> tuple[str, str]:
     """`` text <target> `` → (text, target); `` target `` → ("", target)."""
     match = re.match(r"^(.*?)\s*<([^<>]+)>$", content, re.DOTALL)
     return (match[1].strip(), match[2].strip()) if match else ("", content.strip())
 
 
-def _markdown_files(page: str) -> list[str]:
-    """The Markdown of one page (notebook cells, or a MyST .md file)."""
-    path = ROOT / f"{page}.ipynb"
-    if path.exists():
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
-    return [(ROOT / f"{page}.md").read_text(encoding="utf-8")]
-
-
-def collect_book(pages: list[str], site: str) -> Book:
-    """Terms, labels and page titles of the whole book, for links into the published site."""
-    md = parser()
-    book = Book(site=site)
-    for page in pages:
-        number, exercises = chapter_number(page), 0
-        for text in _markdown_files(page):
-            tokens = md.parse(text)
-            for i, token in enumerate(tokens):
-                if token.type == "heading_open" and page not in book.titles:
-                    book.titles[page] = tokens[i + 1].content
-                if token.type == "myst_target":
-                    title = (
-                        tokens[i + 2].content
-                        if tokens[i + 1 : i + 2] and (tokens[i + 1].type == "heading_open")
-                        else token.content
-                    )
-                    book.labels[token.content] = Target(page, _make_id(token.content), title)
-                if token.type == "fence" and token.info.startswith("{exercise"):
-                    if token.info.split()[0] not in ("{exercise-start}", "{exercise}"):
-                        continue
-                    exercises += 1
-                    options, _ = _options(token.content)
-                    if "label" in options:
-                        title = f"Exercise {number}.{exercises}" if number else "Exercise"
-                        book.labels[options["label"]] = Target(page, options["label"], title)
-                if token.type == "fence" and token.info.strip() == "{glossary}":
-                    for line in token.content.split("\n"):
-                        if line.strip() and not line[0].isspace():
-                            term = line.strip()
-                            book.terms[term.lower()] = _make_id("term-" + term)
-    return book
-
-
 class Converter:
     """Converts the Markdown cells of one page, in order (exercises are numbered as they come)."""
 
     def __init__(self, book: Book, page: str, glue: dict[str, str], language: str = "en"):
-        self.book, self.page, self.glue = book, page, glue
-        self.words = WORDS.get(language, {})
+        self.book, self.page, self.glue, self.language = book, page, glue, language
         self.md = parser()
-        self.number = chapter_number(page)
+        self.number = book.numbers.get(page)
         self.exercises = 0
         self.sections = [0, 0, 0]  # section numbers below the chapter, as Sphinx counts them
         self.used_glue: set[str] = set()
@@ -210,7 +80,7 @@ class Converter:
     @property
     def exercise(self) -> str:
         """The name of the latest exercise ("Exercise 4.2"), as its heading shows it."""
-        word = self.words.get("Exercise", "Exercise")
+        word = tr_in(self.language, EXERCISE)
         return word + (f" {self.number}.{self.exercises}" if self.number else "")
 
     # --- roles ------------------------------------------------------------------------------
@@ -281,11 +151,11 @@ class Converter:
     def _directive(self, token: Token) -> list[Segment]:
         name, _, argument = token.info.strip()[1:].partition("}")
         argument = argument.strip()
-        options, body = _options(token.content)
+        found, body = options(token.content)
         if name in ADMONITIONS:
-            title = argument or self.words.get(ADMONITIONS[name], ADMONITIONS[name])
+            title = argument or tr_in(self.language, ADMONITIONS[name])
             inner = self._text(body)
-            if "dropdown" in options.get("class", ""):
+            if "dropdown" in found.get("class", ""):
                 text = f"<details><summary><b>{title}</b></summary>\n\n{inner}\n\n</details>"
             else:
                 quoted = "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
@@ -353,7 +223,7 @@ class Converter:
         blocks: list[tuple[int, int, list[Segment]]] = []
         cursor: dict = {}
         for token in self.md.parse(text):
-            if token.type == "heading_open" and self.page in self.book.numbered:
+            if token.type == "heading_open" and self.number:
                 self._number_heading(lines, token)
             if token.type == "inline" and token.map:
                 self._inline(lines, token, cursor)
@@ -379,7 +249,7 @@ class Converter:
             return
         if level > 1:
             self.sections[level - 2 :] = [self.sections[level - 2] + 1] + [0] * (4 - level)
-        number = ".".join([self.number, *map(str, self.sections[: level - 1])]) + "."
+        number = ".".join(map(str, [self.number, *self.sections[: level - 1]])) + "."
         start = token.map[0]
         lines[start] = re.sub(r"^(\s*#+)\s+", lambda m: f"{m[1]} {number} ", lines[start])
 
@@ -405,17 +275,3 @@ class Converter:
         if any(p.kind != "text" for p in pieces):
             raise ConversionError(f"{self.page}: a solution inside another directive")
         return "\n\n".join(p.text for p in pieces)
-
-
-def residue(text: str, md: MarkdownIt | None = None) -> list[str]:
-    """MyST constructs left in converted Markdown (empty when it is plain Markdown)."""
-    found = []
-    for token in (md or parser()).parse(text):
-        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
-            found.append(f"directive {token.info.strip()}")
-        elif token.type in ("myst_target", "myst_line_comment", "myst_block_break"):
-            found.append(f"{token.type} {token.content!r}")
-        for child in token.children or []:
-            if child.type == "myst_role" or child.type.startswith("substitution"):
-                found.append(f"role {{{child.meta.get('name', '')}}}`{child.content}`")
-    return found

@@ -6,7 +6,7 @@ inputs folded in the notebook (``jupyter.source_hidden``: solutions, checks) lef
 JupyterLab collapses them. Writes ``_build/notebooks/preview/<edition>/<name>.html``; open them in a
 browser or screenshot them (``chromium --headless --screenshot``).
 
-Usage: python scripts/preview_notebooks.py [--edition reader] [NB.ipynb ...]
+Usage: python -m booktools.preview [--edition reader] [NB.ipynb ...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parents[1]
+from booktools.book import ROOT
+
 EDITIONS = ROOT / "_build" / "notebooks"
 HIDDEN = "preview-folded-input"
 MATHJAX = ROOT / "_build" / "vendor" / "vendor" / "mathjax" / "tex-mml-chtml.js"

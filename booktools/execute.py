@@ -1,6 +1,11 @@
 """Execute notebooks in place (outputs and widget state saved), as the book build would.
 
-Usage: python scripts/execute_notebooks.py book/01_standard_convolution.ipynb [...]
+No execution timestamps are recorded (``record_timing=False``): re-running a chapter changes its
+outputs only where the outputs change, never its cells' metadata, and nothing may depend on how
+long a cell took on whichever machine ran it last (what the autograder skips is a tag,
+``skip-grading``: ``booktools.dataflow``).
+
+Usage: python -m booktools.execute book/01_standard_convolution.ipynb [...]
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     seconds = time.perf_counter() - start

@@ -8,7 +8,7 @@ the chapter ran on the CPU, which is right for the theory chapters).
 
 Without a CUDA GPU it says so and runs nothing (exit 0; ``--require-gpu`` makes that exit 1).
 
-Usage: python scripts/cuda_smoke.py [--require-gpu] [NB.ipynb ...]   (default: book/*.ipynb)
+Usage: python -m booktools.cuda_smoke [--require-gpu] [NB.ipynb ...]   (default: every notebook of the book)
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import torch
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parents[1]
+from booktools.book import notebooks as book_notebooks
+
 PROBE = (
     "import torch\n"
     "print('CUDA-PROBE', torch.cuda.is_available(), "
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1 if args.require_gpu else 0
     print(f"cuda-smoke: {torch.cuda.get_device_name(0)}, torch {torch.__version__}", flush=True)
-    notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
+    notebooks = args.notebooks or book_notebooks()
     failed = 0
     with tempfile.TemporaryDirectory(prefix="cuda-smoke-") as tmp:
         for path in notebooks:

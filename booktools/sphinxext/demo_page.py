@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
 
-ROOT = Path(__file__).resolve().parents[1]
+from booktools.book import ROOT
+
 STATIC = ROOT / "_static_demo"
 MODELS = ROOT / "_build" / "demo-extra"
 PAGE = "book/demo"

@@ -10,8 +10,10 @@ The theme also gives a text notebook (a MyST ``.md`` page with code cells, such 
 buttons are kept only on pages built from an ``.ipynb``.
 
 A notebook page's Colab button opens the page's **reader edition** (``make notebooks``: plain
-Markdown that Colab renders, solutions folded) on the branch named by the ``notebook_editions``
-setting, ``reader/<notebook>.ipynb``, instead of the MyST source on ``main``.
+Markdown that Colab renders, solutions folded) in the page's language on the branch named by the
+``notebook_editions`` setting, ``reader/<notebook>.ipynb`` (``ko/reader/…`` on the Korean site),
+instead of the MyST source on ``main``. This hook is the one owner of that URL, for every
+language (``booktools.book.colab_url``).
 
 ``BOOK_COMMITTED_OUTPUTS=1`` in the environment makes one build render the chapters' committed
 outputs instead of executing them (text notebooks such as ``book/status.md`` still execute):
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import os
 from typing import Any
+
+from booktools.book import colab_url
 
 
 def _key(script: Any) -> tuple:
@@ -57,16 +61,15 @@ def drop_launch_buttons_of_text_notebooks(
 def colab_buttons_open_the_reader_edition(
     app: Any, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
-    branch = app.config.notebook_editions.get("branch")
+    language = app.config.language or "en"
     for group in context.get("header_buttons") or []:
         if group.get("label") != "launch-buttons":
             continue
         for button in group.get("buttons", []):
             url = button.get("url", "")
-            if button.get("text") == "Colab" and "/blob/" in url and branch:
-                base = url.split("/blob/")[0]
+            if button.get("text") == "Colab" and url.endswith(".ipynb"):
                 name = url.rsplit("/", 1)[1]
-                button["url"] = f"{base}/blob/{branch}/reader/{name}"
+                button["url"] = colab_url("reader", name, language)
 
 
 def committed_outputs_from_environment(app: Any, config: Any) -> None:
