@@ -57,4 +57,4 @@ class ConvAnimation:
         return self.to_html()
 
     def __repr__(self) -> str:
-        return f"<ConvAnimation {self.title!r}: {self.frames} frames>"
+        return f"<ConvAnimation: {self.title} ({self.frames} frames)>"

@@ -135,7 +135,7 @@ def animate_depthwise_conv(m: int = 3, size: int = 5, k: int = 3) -> ConvAnimati
         "Animation of a depthwise {k}×{k} convolution over {m} channels on a {size}×{size}"
         " input, computed by a real nn.Conv2d with groups={m}. At each output position the"
         " {k}×{k} window is outlined on every input channel, each channel's window is read by"
-        " its own filter only, and that filter writes output channel of the same colour: no"
+        " its own filter only, and that filter writes the output channel of the same colour: no"
         " line crosses from one channel to another. The count of mult-adds grows by {per:,} per"
         " position to {total:,}.",
         k=k,

@@ -21,6 +21,7 @@ CELL_INCH = 0.15  # one cell is 15 pixels
 TITLE_FONT = 10
 COUNT_FONT = 9.5
 MARGIN = 1.0
+MIN_WIDTH = 24.0  # room for the title and the player's controls
 PANEL_GAP = 4.0
 HEAD = 2.2  # room above a panel for its headings (and its name when there are two)
 FOOT = 3.4  # room below a panel for its counter and its formula
@@ -50,6 +51,24 @@ def _wrap(fig, text, width_px: float, fontsize: float) -> str:
     return textwrap.fill(text, max(10, int(len(text) * width_px / full * 0.97)))
 
 
+def _draw_panels(ax, x: torch.Tensor, specs: list[PanelSpec], height: float):
+    """Draw the panels side by side from ``MARGIN``, each with its name, counter and formula;
+    returns them, their counters and where the last one ends."""
+    panels, counters, right = [], [], MARGIN
+    for spec in specs:
+        panel, end = draw_panel(ax, x, spec.layers, spec.outputs, right, 0.0, height, spec.headings)
+        if spec.name:
+            name_font = {"fontsize": COUNT_FONT, "fontweight": "bold"}
+            canvas.label(ax, right, HEAD + 0.6, spec.name, va="bottom", **name_font)
+        counter = ax.text(right, -height - 1.0, "", fontsize=COUNT_FONT, fontweight="bold")
+        counter.set_verticalalignment("top")
+        counters.append(counter)
+        canvas.label(ax, right, -height - 2.3, spec.formula, va="top")
+        panels.append(panel)
+        right = end + PANEL_GAP
+    return panels, counters, right - PANEL_GAP
+
+
 def render(title: str, x: torch.Tensor, specs: list[PanelSpec], steps: list[Step]) -> Frames:
     """Draw every frame of ``steps``: the RGB images, the picture without any step, and the
     mult-adds each counter drew (the sum of the windows its lines read)."""
@@ -61,33 +80,15 @@ def render(title: str, x: torch.Tensor, specs: list[PanelSpec], steps: list[Step
     ax = fig.add_axes((0, 0, 1, 1))
     ax.axis("off")
     height = max(panel_height(x, spec.layers) for spec in specs)
-    panels, counters, right = [], [], MARGIN
-    for spec in specs:
-        panel, end = draw_panel(ax, x, spec.layers, spec.outputs, right, 0.0, height, spec.headings)
-        if spec.name:
-            canvas.label(
-                ax,
-                right,
-                HEAD + 0.6,
-                spec.name,
-                fontsize=COUNT_FONT,
-                fontweight="bold",
-                va="bottom",
-            )
-        counters.append(
-            ax.text(right, -height - 1.0, "", fontsize=COUNT_FONT, fontweight="bold", va="top")
-        )
-        canvas.label(ax, right, -height - 2.3, spec.formula, va="top")
-        panels.append(panel)
-        right = end + PANEL_GAP
-    width = right - PANEL_GAP + MARGIN
-    title_px = width * CELL_INCH * DPI - 2 * MARGIN * CELL_INCH * DPI
-    title = _wrap(fig, title, title_px, TITLE_FONT)
+    panels, counters, end = _draw_panels(ax, x, specs, height)
+    width = max(end + MARGIN, MIN_WIDTH)
+    left = -(width - end - MARGIN) / 2  # a narrow picture is centred
+    title = _wrap(fig, title, (width - 2 * MARGIN) * CELL_INCH * DPI, TITLE_FONT)
     lines = title.count("\n") + 1
     top = HEAD + (1.9 if any(s.name for s in specs) else 0.0) + 0.35 + 1.5 * lines
-    ax.text(MARGIN, top - 0.4, title, fontsize=TITLE_FONT, va="top", linespacing=1.3)
+    ax.text(left + MARGIN, top - 0.4, title, fontsize=TITLE_FONT, va="top", linespacing=1.3)
     fig.set_size_inches(width * CELL_INCH, (top + height + FOOT) * CELL_INCH)
-    ax.set_xlim(0, width)
+    ax.set_xlim(left, left + width)
     ax.set_ylim(-height - FOOT, top)
     return _frames(fig, ax, specs, panels, counters, steps)
 
