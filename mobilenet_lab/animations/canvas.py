@@ -100,7 +100,7 @@ def draw_grid(
                 linewidth=0.5,
                 linestyle="-" if inside else (0, (2, 1.5)),
             )
-            ax.add_patch(cell)
+            ax.add_artist(cell)  # not add_patch: the limits are set once, by the caller
             text = ax.text(
                 *grid.centre(i, j),
                 f"{value:d}",
@@ -143,7 +143,7 @@ def window(ax):
     rect = Rectangle((0, 0), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.0, zorder=5)
     rect.set_visible(False)
     rect.set_animated(True)
-    ax.add_patch(rect)
+    ax.add_artist(rect)
     return rect
 
 
@@ -185,22 +185,16 @@ def draw_filter_at(ax, conv: nn.Conv2d, index: int, x0: float, top: float) -> Fi
     return FilterBox((x0, bottom + kh / 2), (x0 + kw, bottom + kh / 2), top)
 
 
-def link(ax, points: list[tuple[float, float]], colour) -> None:
-    """A line carrying values through ``points`` (drawn by :func:`links`, removed by
-    :func:`clear_links`)."""
-    (line,) = ax.plot(*zip(*points), color=colour, linewidth=1.1, zorder=4, gid="link")
+def link(ax, points: list[tuple[float, float]], colour):
+    """A line (a ``Line2D``) carrying values through ``points``. It is not added to the axes:
+    the caller draws it in its frame only (``ax.draw_artist``)."""
+    from matplotlib.lines import Line2D
+
+    xs, ys = zip(*points)
+    line = Line2D(xs, ys, color=colour, linewidth=1.1, transform=ax.transData, animated=True)
     line.set_solid_capstyle("round")
-    line.set_animated(True)
-
-
-def links(ax) -> list:
-    """The lines of the current frame."""
-    return [ln for ln in ax.lines if ln.get_gid() == "link"]
-
-
-def clear_links(ax) -> None:
-    for line in links(ax):
-        line.remove()
+    line.set_figure(ax.figure)
+    return line
 
 
 def label(ax, x: float, y: float, text: str, **kwargs) -> None:

@@ -111,7 +111,6 @@ def _frames(fig, ax, specs, panels, counters, steps) -> Frames:
     layers, shapes = [], []
     for t, step in enumerate(steps):
         fig.canvas.restore_region(base)
-        canvas.clear_links(ax)
         for spec, panel, counter in zip(specs, panels, counters):
             for artist in show_step(ax, panel, step):
                 ax.draw_artist(artist)
@@ -120,8 +119,9 @@ def _frames(fig, ax, specs, panels, counters, steps) -> Frames:
         for counter in counters:
             ax.draw_artist(counter)
         layers.append(_grab(fig))
-        shapes.append(svg_shapes(fig, [*canvas.links(ax), *marks]))
-    for artist in [*canvas.links(ax), *marks]:
+        lines = [line for panel in panels for line in panel.lines]
+        shapes.append(svg_shapes(fig, [*lines, *marks]))
+    for artist in [*lines, *marks]:
         ax.draw_artist(artist)
     drawn = {
         spec.counter: int(sum(panel.drawn.get(name, 0) for name in spec.layers))

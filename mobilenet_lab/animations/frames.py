@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 TRANSPARENT = 31  # the palette's last index: 31 colours, then "transparent"
+UNKNOWN = 255  # in a colour table: not looked up yet
 KEY_COLOURS = 16  # colours kept exactly, the most common first ...
 KEY_SHARE = 0.002  # ... if they cover at least this share of the pixels
 
@@ -124,12 +125,19 @@ def _rgb(codes: np.ndarray) -> np.ndarray:
     return np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=-1)
 
 
-def nearest(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Each pixel's index in ``palette``: its exact nearest colour (the first on ties)."""
-    codes, inverse = np.unique(_codes(image), return_inverse=True)
-    colours = _rgb(codes)
-    distance = ((colours[:, None, :].astype(int) - palette[None].astype(int)) ** 2).sum(axis=-1)
-    return distance.argmin(axis=1).astype(np.uint8)[inverse.ravel()].reshape(image.shape[:2])
+def nearest(image: np.ndarray, palette: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
+    """Each pixel's index in ``palette``: its exact nearest colour (the first on ties).
+
+    ``table`` (``2**24`` entries, ``UNKNOWN`` where not computed yet) remembers the answers
+    across the frames of one animation, which share most of their colours."""
+    codes = _codes(image)
+    if table is None:
+        table = np.full(1 << 24, UNKNOWN, dtype=np.uint8)
+    new = np.unique(codes[table[codes] == UNKNOWN])
+    if len(new):
+        distance = (_rgb(new)[:, None, :] - palette[None].astype(np.int32)) ** 2
+        table[new] = distance.sum(axis=-1).argmin(axis=1)
+    return table[codes].reshape(image.shape[:2])
 
 
 def encode(frames: Frames) -> Encoded:
@@ -137,19 +145,20 @@ def encode(frames: Frames) -> Encoded:
     colours = palette_of(frames.still, frames.colours)
     padding = [0] * (3 * (TRANSPARENT - len(colours)))
     palette = [int(v) for v in colours.ravel()] + padding + [255, 0, 255]
-    previous = nearest(frames.background, colours)
+    table = np.full(1 << 24, UNKNOWN, dtype=np.uint8)
+    previous = nearest(frames.background, colours, table)
     changes = []
     for layer in frames.layers:
-        current = nearest(layer, colours)
+        current = nearest(layer, colours, table)
         change = current.copy()
         change[current == previous] = TRANSPARENT
         changes.append(_png(change, palette, transparent=True))
         previous = current
     height, width = frames.background.shape[:2]
     return Encoded(
-        _png(nearest(frames.background, colours), palette),
+        _png(nearest(frames.background, colours, table), palette),
         changes,
         list(frames.shapes),
-        _png(nearest(frames.still, colours), palette),
+        _png(nearest(frames.still, colours, table), palette),
         (width, height),
     )

@@ -34,6 +34,7 @@ class Panel:
     marks: list[list] = field(default_factory=list)  # a highlight per map channel
     #: per layer, the mult-adds drawn so far: each line from a window adds the window's cells
     drawn: dict[str, int] = field(default_factory=dict)
+    lines: list = field(default_factory=list)  # the current step's lines
 
 
 def column_height(count: int, item: float) -> float:
@@ -128,9 +129,9 @@ def _draw_layer(
 
 def show_step(ax, panel: Panel, step: Step) -> list:
     """Change the panel to ``step``: write its position in every output map, move the
-    highlights there, and draw one line per read (window → filter) and per write (the caller
-    removes the previous step's lines: :func:`canvas.clear_links`). Returns the cells written,
-    to draw on top of the previous frame."""
+    highlights there, and make one line per read (window → filter) and per write
+    (``panel.lines``). Returns the cells written, to draw on top of the previous frame."""
+    panel.lines = []
     if step.position is None:
         for marks in panel.marks:
             for mark in marks:
@@ -147,14 +148,13 @@ def show_step(ax, panel: Panel, step: Step) -> list:
         for read in (r for r in step.reads if r.layer == name):
             path = source[read.channel].exit(read.row, read.col, read.size, read.size)
             inlet = panel.filters[name][read.filter].inlet(read.channel % depth, depth, kh)
-            canvas.link(ax, [*path, inlet], canvas.line_colour(read.channel))
+            panel.lines.append(canvas.link(ax, [*path, inlet], canvas.line_colour(read.channel)))
             mark = panel.marks[index][read.channel]
             panel.drawn[name] = panel.drawn.get(name, 0) + mark.get_width() * mark.get_height()
         for o, grid in enumerate(target):
             value = int(panel.values[index + 1][o, row, col])
             written += canvas.fill(grid, row, col, value, _map_colour(conv, o))
             canvas.place(panel.marks[index + 1][o], grid, row, col)
-            canvas.link(
-                ax, [panel.filters[name][o].right, *grid.entry(row, col)], canvas.WRITE_COLOUR
-            )
+            points = [panel.filters[name][o].right, *grid.entry(row, col)]
+            panel.lines.append(canvas.link(ax, points, canvas.WRITE_COLOUR))
     return written
