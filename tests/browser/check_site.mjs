@@ -246,7 +246,7 @@ async function checkSearch(context, origin, failures) {
 function writeReports(results) {
   const weights = Object.fromEntries(Object.entries(results).map(([page, r]) => [page, r.weight]));
   const rows = writeWeights(weights, REPORTS, { source: sourcePage, language });
-  const audit = Object.fromEntries(Object.entries(results).map(([page, r]) => [page, {
+  const audit = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)).map(([page, r]) => [page, {
     phoneWidth: r.phone.scrollWidth, culprits: r.phone.culprits,
     violations: r.axe.map((v) => ({ rule: v.rule, impact: v.impact, count: v.count, pending: PENDING_RULES.has(v.rule) })),
   }]));
