@@ -147,9 +147,12 @@ execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
 
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
-## (changed strings become fuzzy; tests/test_translation.py fails until they are translated).
+## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);
+## the same for the package's own words (checker feedback, quizzes: mobilenet_lab.po, compiled
+## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated).
 translations: $(STAMP)
 	$(BIN)/python scripts/build_translation.py gettext --language ko
+	$(BIN)/python scripts/extract_messages.py
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new

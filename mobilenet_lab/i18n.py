@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -52,7 +54,7 @@ def set_language(language: str) -> None:
 def get_language() -> str:
     """The current language (``"en"`` unless ``set_language`` or ``MOBILENET_LAB_LANG``)."""
     language = _state["language"]
-    return language if language in LANGUAGES else "en"
+    return language if language in LANGUAGES else LANGUAGES[0]
 
 
 def locale_dir() -> str:
@@ -60,12 +62,16 @@ def locale_dir() -> str:
     return str(resources.files("mobilenet_lab").joinpath("locale"))
 
 
-@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalog of ``language`` (English, or a missing catalog: no translation)."""
-    if _check_language(language) == LANGUAGES[0]:
+    return _catalog(_check_language(language), locale_dir())
+
+
+@cache
+def _catalog(language: str, folder: str) -> gettext.NullTranslations:
+    if language == LANGUAGES[0]:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, locale_dir(), languages=[language], fallback=True)
+    return gettext.translation(DOMAIN, folder, languages=[language], fallback=True)
 
 
 def tr_in(language: str, message: str, /, **values: Any) -> str:
@@ -82,3 +88,25 @@ def tr(message: str, /, **values: Any) -> str:
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark ``message`` for extraction; it is translated later, where it is shown."""
     return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """An English message and its values, translated each time it is shown (not when made).
+
+    A value that is itself a :class:`Message` is shown in the same language; ``str()`` gives the
+    current language. The English text must be marked where it is written (``N_``).
+    """
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> str:
+        values = {
+            name: value.in_language(language) if isinstance(value, Message) else value
+            for name, value in self.values.items()
+        }
+        return tr_in(language, self.text, **values)
+
+    def __str__(self) -> str:
+        return self.in_language(get_language())

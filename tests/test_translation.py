@@ -251,21 +251,41 @@ def _chapter1_feedback():
 
 
 def test_chapter1_checkers_speak_korean(korean):
-    from mobilenet_lab.exercises import _messages
+    """Every message and hint of chapter 1's checkers, in every state, is shown in Korean (the
+    catalog of every chapter's messages is checked entry by entry in ``tests/test_i18n.py``)."""
+    from mobilenet_lab.exercises._feedback import HINT, MARKS
+    from mobilenet_lab.i18n import tr_in
 
     untranslated = []
     statuses = set()
     for feedback in _chapter1_feedback():
         statuses.add(feedback.status)
         for text in (feedback.message, feedback.hint):
-            if text and _messages.lookup(text, LANGUAGE) is None:
+            if text and not re.search("[가-힣]", text):
                 untranslated.append(text)
         shown = repr(feedback)
-        assert shown.startswith(tuple(_messages.MARKS[LANGUAGE].values())), shown
+        assert shown.startswith(("✅ 정답", "❌ 아직 아니에요", "⏳ 아직 풀지 않았어요")), shown
+        assert shown.startswith(tr_in(LANGUAGE, MARKS[feedback.status])), shown
         if feedback.hint and not feedback:
-            assert "\n   힌트: " in shown
+            assert f"\n   {tr_in(LANGUAGE, HINT)}: " in shown and "\n   힌트: " in shown
     assert statuses == {"correct", "wrong", "not done"}
     assert not untranslated, "\n".join(sorted(set(untranslated)))
+
+
+def test_feedback_is_translated_when_shown_not_when_checked():
+    """A check run in English and shown after ``set_language("ko")`` speaks Korean."""
+    from mobilenet_lab.exercises import ch01, get_language, set_language
+
+    before = get_language()
+    try:
+        set_language("en")
+        feedback = ch01.check_conv_params(800)
+        assert repr(feedback).startswith("❌ Not quite")
+        set_language(LANGUAGE)
+        assert repr(feedback).startswith("❌ 아직 아니에요"), repr(feedback)
+        assert "필터가 채널을 하나만 본다고 셌습니다" in feedback.message
+    finally:
+        set_language(before)
 
 
 def test_english_stays_the_default():

@@ -1,0 +1,141 @@
+"""The package's gettext catalogs (domain ``mobilenet_lab``): extract, update, compile.
+
+Every string a reader sees outside the book's pages is written in English in the package and
+translated through :mod:`mobilenet_lab.i18n`. This script, run by ``make translations``:
+
+- extracts them with Babel: the Python sources with the keywords ``tr``, ``tr_in`` (message
+  second) and ``N_``, and the concept quizzes' JSON (``extract_quiz``, a Babel extractor of our
+  own: every question, answer and feedback), into ``_build/gettext/mobilenet_lab.pot``;
+- updates ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po`` of every language of
+  ``mobilenet_lab.i18n.LANGUAGES`` but English (Babel's update: a new message gets an empty
+  entry, a changed one a *fuzzy* guess, a removed one is dropped); ``tests/test_i18n.py`` fails
+  until every entry is translated and none is fuzzy;
+- compiles each into ``mobilenet_lab/locale/<lang>/LC_MESSAGES/mobilenet_lab.mo``, committed and
+  shipped in the wheel (the package is installed from git in Colab, where nothing compiles it).
+
+Usage: python scripts/extract_messages.py
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mobilenet_lab.i18n import DOMAIN, LANGUAGES  # noqa: E402
+
+KEYWORDS = {"tr": None, "tr_in": (2,), "N_": None}
+PROJECT = "MobileNet v1 Lab"
+
+
+def extract_quiz(
+    fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """A Babel extractor for a quiz (jupyterquiz's JSON): each question, answer and feedback,
+    with a comment that says which it is."""
+    source = fileobj.read().decode("utf-8")
+    lines = source.splitlines()
+
+    def line_of(text: str) -> int:
+        quoted = json.dumps(text, ensure_ascii=False)
+        return next((n for n, line in enumerate(lines, 1) if quoted in line), 0)
+
+    for q, question in enumerate(json.loads(source), start=1):
+        yield line_of(question["question"]), None, question["question"], [f"question {q}"]
+        for a, answer in enumerate(question["answers"], start=1):
+            for field in ("answer", "feedback"):
+                text = answer[field]
+                yield line_of(text), None, text, [f"question {q}, {field} {a}"]
+
+
+def _sources(root: Path) -> list[tuple[Path, Any]]:
+    """Every file that holds messages, with its Babel extraction method."""
+    package = root / "mobilenet_lab"
+    python = [(path, "python") for path in sorted(package.rglob("*.py"))]
+    return python + [(path, extract_quiz) for path in sorted((package / "quizzes").glob("*.json"))]
+
+
+def template(root: Path = ROOT) -> Catalog:
+    """Every message of the package, as a template (``.pot``) catalog."""
+    catalog = Catalog(domain=DOMAIN, project=PROJECT, fuzzy=False)
+    for path, method in _sources(root):
+        where = path.relative_to(root).as_posix()
+        with path.open("rb") as handle:
+            for line, message, comments, context in extract(method, handle, KEYWORDS):
+                catalog.add(
+                    message, locations=[(where, line)], auto_comments=comments, context=context
+                )
+    return catalog
+
+
+def po_path(language: str, root: Path = ROOT) -> Path:
+    return root / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(language: str, root: Path = ROOT) -> Path:
+    return root / "mobilenet_lab" / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def read_catalog(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    """The ``.po`` file of ``catalog``: no obsolete entries, no line numbers (code moves)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, ignore_obsolete=True, include_lineno=False, width=100)
+    return buffer.getvalue()
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """The compiled catalog (fuzzy entries left out, as gettext would ignore them)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def update(language: str, pot: Catalog, root: Path = ROOT) -> Catalog:
+    """``language``'s catalog brought up to ``pot``; removed messages are dropped, not kept."""
+    path = po_path(language, root)
+    if path.exists():
+        catalog = read_catalog(path)
+    else:
+        catalog = Catalog(locale=language, domain=DOMAIN, project=PROJECT, fuzzy=False)
+    catalog.update(pot, update_creation_date=False)
+    catalog.obsolete.clear()
+    return catalog
+
+
+def run(root: Path = ROOT) -> list[str]:
+    """Extract, update and compile the catalogs of the tree at ``root``; what was done."""
+    pot = template(root)
+    out = root / "_build" / "gettext" / f"{DOMAIN}.pot"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(po_bytes(pot))
+    done = [f"{out.relative_to(root)}: {len(pot)} messages"]
+    for language in LANGUAGES[1:]:
+        catalog = update(language, pot, root)
+        po, mo = po_path(language, root), mo_path(language, root)
+        po.parent.mkdir(parents=True, exist_ok=True)
+        po.write_bytes(po_bytes(catalog))
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(mo_bytes(read_catalog(po)))
+        todo = sum(1 for m in catalog if m.id and (m.fuzzy or not m.string))
+        done.append(f"{po.relative_to(root)}: {len(catalog)} messages, {todo} to translate")
+    return done
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))
