@@ -44,3 +44,31 @@ def test_the_removed_references_stay_removed():
         (ch05, "_fraction_read"),
     ):
         assert not hasattr(module, name), name
+
+
+def _values(value: object) -> list[object]:
+    """``value`` and everything inside it (containers opened, recursively)."""
+    if isinstance(value, dict):
+        inner = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        inner = list(value)
+    else:
+        return [value]
+    return [value] + [v for item in inner for v in _values(item)]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_exercises_are_data_without_formulas(module):
+    """Every checker is built on an exercise record, and a record holds data only: the inputs
+    and expected answers of its own cases, wrong values and messages, never a callable."""
+    from mobilenet_lab.exercises._core import Exercise
+
+    records = [v for v in vars(module).values() if isinstance(v, Exercise)]
+    checkers = [v for n, v in vars(module).items() if n.startswith("check_")]
+    assert checkers and all(getattr(c, "record", None) in records for c in checkers)
+    for record in records:
+        for case in record.cases:
+            found = _values((case.args, case.expected, dict(case.wrong), dict(case.facts)))
+            assert not [v for v in found if callable(v)], (record.id, case)
+        texts = _values((record.title, record.hint, dict(record.messages)))
+        assert all(isinstance(t, (str, tuple, dict)) for t in texts), record.id

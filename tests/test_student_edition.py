@@ -106,18 +106,18 @@ def test_stub_rejects_other_statements():
 
 # --- a synthetic notebook, end to end ----------------------------------------------------------
 
-CHECKER = '''from mobilenet_lab.exercises._core import Case, Exercise, check_cases, checker
+CHECKER = '''from mobilenet_lab.exercises._core import Case, Exercise, compare_cases, checker
 
 DOUBLE = Exercise("ex-00-double", "double", "multiply by two", "function", cases=(Case((21,), 42),))
 
 @checker(DOUBLE)
 def check_double(fn):
     """A checker for the synthetic notebook."""
-    return check_cases(fn)
+    return compare_cases(fn)
 
 @checker(Exercise("ex-00-answer", "parameters", cases=(Case(expected=432),)))
 def check_answer(value):
-    return check_cases(value)
+    return compare_cases(value)
 '''
 
 

@@ -6,7 +6,7 @@ builds a network the checker inspects), how an answer is read (``whole``, ``real
 ``str``, ``pair``, ``any``), its :class:`Case` s (inputs and the expected answer, for these inputs
 only), a tolerance, the known wrong answers (per case, the wrong value a mistake gives, as data),
 typical slips (:data:`SLIPS`) and its messages by key. Most checkers are then one line,
-``return check_cases(answer)``; checkers with logic of their own (building a module and
+``return compare_cases(answer)``; checkers with logic of their own (building a module and
 inspecting it, a learning-rate sweep) call :func:`wrong` and :func:`correct` with a message key.
 The :func:`checker` decorator supplies the exercise, so no check repeats its id or hint, and it
 keeps the checkers' promise: a stub (``None``, ``...``, ``NotImplementedError``) is "not done
@@ -54,6 +54,7 @@ DEFAULTS: dict[str, str] = {
     "not_bool": N_("{what} should be True or False, got {shown}"),
     "not_str": N_("{what} should be a str, got {shown}"),
     "not_pair": N_("{what} should be a pair of whole numbers, got {shown}"),
+    "not_module": N_("{what} should return a torch.nn.Module, got {type}"),
     "too_high": N_("{what}: {answer:,} is too high"),
     "too_low": N_("{what}: {answer:,} is too low"),
     "unexpected": N_("{what} = {shown}, expected {expected!r}"),
@@ -197,7 +198,7 @@ def checker(exercise: Exercise) -> Callable[[Callable[..., Feedback]], Callable[
     return decorate
 
 
-def check_cases(answer: Any) -> Feedback:
+def compare_cases(answer: Any) -> Feedback:
     """The current exercise's standard check: a value (or a function of no arguments giving it),
     or a function called on every case, compared with the expected answers."""
     exercise = _current.get()

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, judge
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, judge
 
 CONV_PARAMS = Exercise(
     "ex-01-conv-params",
@@ -33,7 +33,7 @@ CONV_PARAMS = Exercise(
 @checker(CONV_PARAMS)
 def check_conv_params(answer: Any) -> Feedback:
     """``nn.Conv2d(16, 32, kernel_size=5, bias=False)``: how many weights?"""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 WEIGHTED_SUM = Exercise(
@@ -119,4 +119,4 @@ OUTPUT_SIZE = Exercise(
 def check_output_size(conv_output_size: Any) -> Feedback:
     """``conv_output_size(size, kernel_size, stride, padding)``: output length of a convolution
     along one axis, compared with what ``F.conv2d`` produces."""
-    return check_cases(conv_output_size)
+    return compare_cases(conv_output_size)

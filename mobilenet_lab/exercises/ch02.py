@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 DEPTHWISE_PARAMS = Exercise(
     "ex-02-depthwise-params",
@@ -29,7 +29,7 @@ DEPTHWISE_PARAMS = Exercise(
 @checker(DEPTHWISE_PARAMS)
 def check_depthwise_params(answer: Any) -> Feedback:
     """Weights of MobileNet's first depthwise layer: 3×3 over 32 channels."""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 MAKE_DEPTHWISE = Exercise(

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 POINTWISE_PARAMS = Exercise(
     "ex-03-pointwise-params",
@@ -24,7 +24,7 @@ POINTWISE_PARAMS = Exercise(
 @checker(POINTWISE_PARAMS)
 def check_pointwise_params(answer: Any) -> Feedback:
     """Weights of MobileNet's first pointwise layer: 1×1, 32 → 64 channels."""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 MATMUL = Exercise(

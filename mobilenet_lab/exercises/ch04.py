@@ -8,7 +8,7 @@ from typing import Any
 import torch
 
 from ..i18n import N_, Message
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 SEPARABLE_PARAMS = Exercise(
     "ex-04-separable-params",
@@ -37,7 +37,7 @@ SEPARABLE_PARAMS = Exercise(
 @checker(SEPARABLE_PARAMS)
 def check_separable_params(answer: Any) -> Feedback:
     """Weights of a 3×3 depthwise separable conv, 32 → 64 channels (no BatchNorm)."""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 def _weights(k: int, m: int, n: int, separable: int, standard: int) -> Case:
@@ -84,7 +84,7 @@ WHEN_CHEAPER = Exercise(
 def check_when_cheaper(separable_is_cheaper: Any) -> Feedback:
     """``separable_is_cheaper(k, m, n)``: True when a ``k×k`` depthwise separable conv from ``m``
     to ``n`` channels has strictly fewer weights than the standard conv."""
-    return check_cases(separable_is_cheaper)
+    return compare_cases(separable_is_cheaper)
 
 
 SPEEDUP = Exercise(
@@ -110,7 +110,7 @@ SPEEDUP = Exercise(
 @checker(SPEEDUP)
 def check_table3_speedup(answer: Any) -> Feedback:
     """How many times fewer mult-adds: Table 3's layer (3×3, 512 → 512, 14×14 map)."""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 FIT = Exercise(

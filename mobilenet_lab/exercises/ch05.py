@@ -10,7 +10,7 @@ from torch import nn
 
 from ..i18n import N_
 from ..layers import DepSepConv
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 BLOCK_PARAMS = Exercise(
     "ex-05-block-params",
@@ -47,7 +47,7 @@ BLOCK_PARAMS = Exercise(
 @checker(BLOCK_PARAMS)
 def check_block_params(block_params: Any) -> Feedback:
     """Check ``block_params(m, n)``: parameters of ``DepSepConv(m, n)`` (convs and BatchNorms)."""
-    return check_cases(block_params)
+    return compare_cases(block_params)
 
 
 STRIDE_FRACTION = Exercise(
@@ -85,7 +85,7 @@ STRIDE_FRACTION = Exercise(
 @checker(STRIDE_FRACTION)
 def check_stride_fraction(fraction_read: Any) -> Feedback:
     """Check ``fraction_read(h, w)``: share of an h×w map a stride-2 1×1 conv reads."""
-    return check_cases(fraction_read)
+    return compare_cases(fraction_read)
 
 
 BUILD_BLOCK = Exercise(
@@ -97,7 +97,6 @@ BUILD_BLOCK = Exercise(
     ),
     kind="module",
     messages={
-        "not_module": N_("{what} should return a torch.nn.Module, got {type}"),
         "convs": N_("{what} has {count} convolutions, not 2"),
         "no_relu": (
             N_("{what}: no ReLU between the two convolutions"),

@@ -15,8 +15,8 @@ from ._core import (
     Exercise,
     Feedback,
     call_answer,
-    check_cases,
     checker,
+    compare_cases,
     correct,
     judge,
     wrong,
@@ -44,7 +44,7 @@ POINTWISE_PARAMS = Exercise(
 @checker(POINTWISE_PARAMS)
 def check_pointwise_params(answer: Any) -> Feedback:
     """Check the number of pointwise-conv parameters of the 0.5 MobileNet (224, 1000 classes)."""
-    return check_cases(answer)
+    return compare_cases(answer)
 
 
 FIX_SEED = Exercise(
@@ -53,7 +53,6 @@ FIX_SEED = Exercise(
     hint=N_("read how the blocks of dsconv4 are built: which channel counts there ignore alpha?"),
     kind="module",
     messages={
-        "not_module": N_("{what} should return a torch.nn.Module, got {type}"),
         "fails": N_("at alpha={alpha} the model still fails: {error}"),
         "output": (
             N_("at alpha={alpha} with n_classes={classes} the output is {got}, expected {want}"),

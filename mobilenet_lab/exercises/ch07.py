@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, check_cases, checker
+from ._core import Case, Exercise, Feedback, checker, compare_cases
 
 PREDICT_MULT_ADDS = Exercise(
     "ex-07-predict-mult-adds",
@@ -39,7 +39,7 @@ PREDICT_MULT_ADDS = Exercise(
 @checker(PREDICT_MULT_ADDS)
 def check_predict_mult_adds(predict: Any) -> Feedback:
     """Check ``predict(alpha, resolution)`` against the exact count of the built model."""
-    return check_cases(predict)
+    return compare_cases(predict)
 
 
 PARAM_RATIO = Exercise(
@@ -68,4 +68,4 @@ PARAM_RATIO = Exercise(
 @checker(PARAM_RATIO)
 def check_param_ratio(ratio: Any) -> Feedback:
     """Check the parameter ratio of the 0.5 MobileNet to the 1.0 MobileNet."""
-    return check_cases(ratio)
+    return compare_cases(ratio)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 POOL_SIZE = Exercise(
     "ex-08-pool-size",
@@ -33,7 +33,7 @@ POOL_SIZE = Exercise(
 @checker(POOL_SIZE)
 def check_pool_size(pool_size: Any) -> Feedback:
     """Check ``pool_size(input_size)`` against the five stride-2 layers of Table 1."""
-    return check_cases(pool_size)
+    return compare_cases(pool_size)
 
 
 ACCURACY = Exercise(
@@ -59,7 +59,7 @@ ACCURACY = Exercise(
 @checker(ACCURACY)
 def check_accuracy(accuracy: Any) -> Feedback:
     """Check ``accuracy(predictions, labels)``: a fraction in [0, 1] from two equal-length lists."""
-    return check_cases(accuracy)
+    return compare_cases(accuracy)
 
 
 CHEAPEST = Exercise(
@@ -100,7 +100,7 @@ CHEAPEST = Exercise(
 @checker(CHEAPEST)
 def check_cheapest(cheapest: Any) -> Feedback:
     """Check ``cheapest(results, target)``: the name of the cheapest model reaching ``target``."""
-    return check_cases(cheapest)
+    return compare_cases(cheapest)
 
 
 CHOOSE_LR = Exercise(
@@ -111,39 +111,15 @@ CHOOSE_LR = Exercise(
         "return the key of the winner"
     ),
     kind="function",
-    # a sweep (learning rate → final accuracies) → the right choice, never the best training
-    # accuracy here
-    cases=(
-        Case(
-            (
-                {
-                    0.005: {"train": 0.80, "val": 0.78},
-                    0.05: {"train": 0.95, "val": 0.93},
-                    0.5: {"train": 0.99, "val": 0.90},
-                },
-            ),
-            0.05,
-        ),  # fmt: skip
-        Case(
-            (
-                {
-                    0.001: {"train": 0.60, "val": 0.61},
-                    0.03: {"train": 0.97, "val": 0.90},
-                    0.3: {"train": 0.93, "val": 0.94},
-                },
-            ),
-            0.3,
-        ),  # fmt: skip
-        Case(
-            (
-                {
-                    0.01: {"train": 0.99, "val": 0.96},
-                    0.1: {"train": 0.96, "val": 0.95},
-                    1.0: {"train": 0.10, "val": 0.10},
-                },
-            ),
-            0.01,
-        ),  # fmt: skip
+    # a sweep (learning rate → final (train, val) accuracies) → the right choice; the best
+    # training accuracy is never the right choice here
+    cases=tuple(
+        Case(({lr: {"train": train, "val": val} for lr, train, val in sweep},), best)
+        for sweep, best in (
+            (((0.005, 0.80, 0.78), (0.05, 0.95, 0.93), (0.5, 0.99, 0.90)), 0.05),
+            (((0.001, 0.60, 0.61), (0.03, 0.97, 0.90), (0.3, 0.93, 0.94)), 0.3),
+            (((0.01, 0.99, 0.96), (0.1, 0.96, 0.95), (1.0, 0.10, 0.10)), 0.01),
+        )
     ),
     messages={
         "by_training": N_(

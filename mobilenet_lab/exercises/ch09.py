@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from ..i18n import N_
 from ._answers import as_number, shown
-from ._core import Case, Exercise, Feedback, call_answer, check_cases, checker, correct, wrong
+from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
 
 FOLD_BN = Exercise(
     "ex-09-fold-bn",
@@ -127,7 +127,7 @@ INTENSITY = Exercise(
 def check_intensity(intensity: Any) -> Feedback:
     """Check ``intensity(kind, channels, size)``: mult-adds per float moved for a stride-1
     ``"depthwise"`` 3×3 or ``"pointwise"`` C→C convolution on a size×size map."""
-    return check_cases(intensity)
+    return compare_cases(intensity)
 
 
 TIME_CALLS = Exercise(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_
-from ._core import Case, Exercise, Feedback, check_cases, checker
+from ._core import Case, Exercise, Feedback, checker, compare_cases
 
 MAP_KEY = Exercise(
     "ex-10-map-key",
@@ -40,7 +40,7 @@ MAP_KEY = Exercise(
 @checker(MAP_KEY)
 def check_map_key(timm_to_ours: Any) -> Feedback:
     """Check ``timm_to_ours(key)``: a timm ``mobilenetv1_100`` key to our ``MobileNetV1`` key."""
-    return check_cases(timm_to_ours)
+    return compare_cases(timm_to_ours)
 
 
 NORMALISE = Exercise(
@@ -72,7 +72,7 @@ NORMALISE = Exercise(
 @checker(NORMALISE)
 def check_normalise(normalise: Any) -> Feedback:
     """Check ``normalise(pixel)``: an 8-bit pixel value (0–255) as the network expects it."""
-    return check_cases(normalise)
+    return compare_cases(normalise)
 
 
 RESIZE = Exercise(
@@ -121,4 +121,4 @@ RESIZE = Exercise(
 @checker(RESIZE)
 def check_resize(resized_size: Any) -> Feedback:
     """Check ``resized_size(height, width)``: the image size before the centre crop."""
-    return check_cases(resized_size)
+    return compare_cases(resized_size)
