@@ -146,12 +146,12 @@ def _feedback(status: str, key: str, values: Mapping[str, Any]) -> Feedback:
 
 
 def wrong(key: str, **values: Any) -> Feedback:
-    """ "Not quite", with the current exercise's message ``key`` and its hint."""
+    """Feedback "not quite": the current exercise's message ``key``, with its hint."""
     return _feedback(WRONG, key, values)
 
 
 def correct(key: str = "correct", **values: Any) -> Feedback:
-    """ "Correct", with the current exercise's message ``key``."""
+    """Feedback "correct": the current exercise's message ``key``."""
     return _feedback(CORRECT, key, values)
 
 
