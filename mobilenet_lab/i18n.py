@@ -14,12 +14,14 @@ written in English in the source and translated here, through one gettext domain
 - ``tr("Cost of one layer")`` is the string in the current language; ``tr("{n:,} weights",
   n=432)`` fills in values after translating, so a translation may move them;
   ``tr_in("ko", …)`` asks for one language explicitly; ``N_("…")`` marks a string for extraction
-  where it is defined (a table of messages) and translated later, where it is shown.
+  where it is defined (a table of messages) and translated later, where it is shown;
+  ``Message("{n:,} weights", {"n": 432})`` keeps a message and its values until it is shown
+  (checker feedback: ``set_language`` after a check still applies).
 
-The catalogs' sources are ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po`` (extracted with Babel,
-``make translations``); the package ships them compiled, in ``mobilenet_lab/locale/``, so that
-it works wherever it is installed (Colab included). A string without a translation is shown in
-English.
+The catalogs' sources are ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po``, extracted with Babel
+from the code and the quizzes' JSON (``make translations``: ``scripts/extract_messages.py``); the
+package ships them compiled, in ``mobilenet_lab/locale/``, so that it works wherever it is
+installed (Colab included). A string without a translation is shown in English.
 """
 
 from __future__ import annotations
