@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import extract_messages  # noqa: E402
 
 TRANSLATED = LANGUAGES[1:]
+HANGUL = re.compile("[가-힣]").search
 PSEUDO = "qps"  # a private-use language code: ⟦every message⟧
 CHECKERS = [
     check
@@ -143,25 +145,80 @@ def pseudo(tmp_path, monkeypatch):
 
 
 def _chapter1_feedback():
-    """Every checker of chapter 1 in every state: right, wrong, malformed, raising, a stub."""
+    """Every checker of chapter 1 in every state: right, known mistakes, wrong, malformed,
+    raising, a stub."""
     from mobilenet_lab.exercises import ch01
 
     def stub(*_args):
         raise NotImplementedError
 
-    def one_output(x, weight, o, i, j):
+    def weighted_sum(x, weight, o, i, j):
         k = weight.shape[-1]
         return (x[:, i : i + k, j : j + k] * weight[o]).sum()
 
-    def output_size(n, k, s, p):
-        return (n + 2 * p - k) // s + 1
+    def one_channel(x, weight, o, i, j):
+        k = weight.shape[-1]
+        return (x[0, i : i + k, j : j + k] * weight[o, 0]).sum()
 
-    for answer in (12_800, 800, 2_560, 12_832, 12_801, "many", stub, None):
+    sizes = [
+        lambda n, k, s, p: (n + 2 * p - k) // s + 1,
+        lambda n, k, s, p: (n + 2 * p - k) // s,
+        lambda n, k, s, p: (n + p - k) // s + 1,
+        lambda n, k, s, p: (n - k) // s + 1,
+        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
+        lambda n, k, s, p: n,
+        lambda n, k, s, p: n / 2,
+        lambda n, k, s, p: "7",
+    ]
+    yield from (ch01.check_output_size(f) for f in [*sizes, stub, None])
+    for answer in (12800, 800, 400, 7200, 2560, 12832, 12801, 5, "many", 1.5, None):
         yield ch01.check_conv_params(answer)
-    for answer in (one_output, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, 7, stub):
-        yield ch01.check_weighted_sum(answer)
-    for answer in (output_size, lambda n, k, s, p: (n - k) // s + 1, lambda *a: 2.5, stub):
-        yield ch01.check_output_size(answer)
+    for f in (weighted_sum, one_channel, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, 7, stub):
+        yield ch01.check_weighted_sum(f)
+
+
+@pytest.fixture
+def korean(monkeypatch):
+    monkeypatch.setitem(i18n._state, "language", "ko")
+
+
+def test_chapter1_checkers_speak_korean(korean):
+    """Every message and hint of chapter 1's checkers, in every state, is shown in Korean."""
+    untranslated, statuses = [], set()
+    for feedback in _chapter1_feedback():
+        statuses.add(feedback.status)
+        untranslated += [t for t in (feedback.message, feedback.hint) if t and not HANGUL(t)]
+        shown = repr(feedback)
+        assert shown.startswith(("✅ 정답", "❌ 아직 아니에요", "⏳ 아직 풀지 않았어요")), shown
+        assert shown.startswith(tr_in("ko", MARKS[feedback.status])), shown
+        if feedback.hint and not feedback:
+            assert "\n   힌트: " in shown
+    assert statuses == {"correct", "wrong", "not done"}
+    assert not untranslated, "\n".join(sorted(set(untranslated)))
+
+
+def test_feedback_is_translated_when_shown_not_when_checked(monkeypatch):
+    from mobilenet_lab.exercises import ch01
+
+    monkeypatch.setitem(i18n._state, "language", "en")
+    feedback = ch01.check_conv_params(800)
+    assert repr(feedback).startswith("❌ Not quite [ex-01-conv-params]: 800 counts each filter")
+    exercises.set_language("ko")
+    assert repr(feedback).startswith("❌ 아직 아니에요"), repr(feedback)
+    assert feedback.message == "800: 필터가 채널을 하나만 본다고 셌습니다"
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "MOBILENET_LAB_LANG"}
+    command = [sys.executable, "-c", code]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment | env)
+
+
+def test_english_is_the_default_and_the_environment_chooses_another():
+    code = "from mobilenet_lab.exercises import ch01; print(repr(ch01.check_conv_params(None)))"
+    assert _run(code).stdout.startswith("⏳ Not done yet")
+    assert _run(code, MOBILENET_LAB_LANG="ko").stdout.startswith("⏳ 아직 풀지 않았어요")
+    assert _run(code, MOBILENET_LAB_LANG="xx").stdout.startswith("⏳ Not done yet")
 
 
 def test_a_new_language_translates_every_checker_message_and_the_quiz(pseudo):
@@ -212,9 +269,6 @@ def test_a_new_language_is_embedded_in_every_quiz(pseudo):
         "print(len(data), data[0]['text/html'].count('<div id='), data[0]['text/html'].split('data-lang=\"')[1][:3],\n"
         "      any(mine in d.get('application/javascript', '') for d in data))\n"
     )
-    environment = {k: v for k, v in os.environ.items() if k != "MOBILENET_LAB_LANG"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=environment
-    )
+    out = _run(code)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["4", "3", PSEUDO, "True"]

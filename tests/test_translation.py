@@ -1,5 +1,6 @@
-"""The Korean edition (issue 13): translation coverage, markup kept intact, checker messages,
-Korean search, the language switcher and the Korean notebook editions.
+"""The Korean edition (issue 13): translation coverage, markup kept intact, Korean search, the
+language switcher and the Korean notebook editions (the package's own messages, checker feedback
+and quizzes: ``tests/test_i18n.py``).
 
 Which pages are translated is explicit, in ``locale/translated.yml``. In this first round the
 translated pages are the home page, the glossary and chapter 1; every other page of the table of
@@ -15,7 +16,6 @@ and after the update it is fuzzy, which fails too.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -204,107 +204,6 @@ def _glossary_terms() -> list[str]:
     text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
     block = text.split("```{glossary}")[1].split("```")[0]
     return [line for line in block.split("\n") if line.strip() and not line[0].isspace()]
-
-
-# --- checker messages -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def korean():
-    from mobilenet_lab.exercises import get_language, set_language
-
-    before = get_language()
-    set_language(LANGUAGE)
-    yield
-    set_language(before)
-
-
-def _chapter1_feedback():
-    from mobilenet_lab.exercises import ch01
-
-    def stub(*_args):
-        raise NotImplementedError
-
-    def weighted_sum(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[:, i : i + k, j : j + k] * weight[o]).sum()
-
-    def one_channel(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[0, i : i + k, j : j + k] * weight[o, 0]).sum()
-
-    sizes = [
-        lambda n, k, s, p: (n + 2 * p - k) // s + 1,
-        lambda n, k, s, p: (n + 2 * p - k) // s,
-        lambda n, k, s, p: (n + p - k) // s + 1,
-        lambda n, k, s, p: (n - k) // s + 1,
-        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-        lambda n, k, s, p: n,
-        lambda n, k, s, p: n / 2,
-        lambda n, k, s, p: "7",
-    ]
-    yield from (ch01.check_output_size(f) for f in [*sizes, stub, None])
-    for answer in (12800, 800, 400, 7200, 2560, 12832, 12801, 5, "many", 1.5, None):
-        yield ch01.check_conv_params(answer)
-    for f in (weighted_sum, one_channel, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, stub):
-        yield ch01.check_weighted_sum(f)
-
-
-def test_chapter1_checkers_speak_korean(korean):
-    """Every message and hint of chapter 1's checkers, in every state, is shown in Korean (the
-    catalog of every chapter's messages is checked entry by entry in ``tests/test_i18n.py``)."""
-    from mobilenet_lab.exercises._feedback import HINT, MARKS
-    from mobilenet_lab.i18n import tr_in
-
-    untranslated = []
-    statuses = set()
-    for feedback in _chapter1_feedback():
-        statuses.add(feedback.status)
-        for text in (feedback.message, feedback.hint):
-            if text and not re.search("[가-힣]", text):
-                untranslated.append(text)
-        shown = repr(feedback)
-        assert shown.startswith(("✅ 정답", "❌ 아직 아니에요", "⏳ 아직 풀지 않았어요")), shown
-        assert shown.startswith(tr_in(LANGUAGE, MARKS[feedback.status])), shown
-        if feedback.hint and not feedback:
-            assert f"\n   {tr_in(LANGUAGE, HINT)}: " in shown and "\n   힌트: " in shown
-    assert statuses == {"correct", "wrong", "not done"}
-    assert not untranslated, "\n".join(sorted(set(untranslated)))
-
-
-def test_feedback_is_translated_when_shown_not_when_checked():
-    """A check run in English and shown after ``set_language("ko")`` speaks Korean."""
-    from mobilenet_lab.exercises import ch01, get_language, set_language
-
-    before = get_language()
-    try:
-        set_language("en")
-        feedback = ch01.check_conv_params(800)
-        assert repr(feedback).startswith("❌ Not quite")
-        set_language(LANGUAGE)
-        assert repr(feedback).startswith("❌ 아직 아니에요"), repr(feedback)
-        assert "필터가 채널을 하나만 본다고 셌습니다" in feedback.message
-    finally:
-        set_language(before)
-
-
-def test_english_stays_the_default():
-    from mobilenet_lab.exercises import ch01, get_language
-
-    assert get_language() == "en"
-    assert repr(ch01.check_conv_params(12800)).startswith("✅ Correct")
-
-
-def test_language_comes_from_the_environment():
-    code = "from mobilenet_lab.exercises import ch01; print(repr(ch01.check_conv_params(None)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "MOBILENET_LAB_LANG": "ko"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.startswith("⏳ 아직 풀지 않았어요"), result.stdout
 
 
 # --- the sites: search, switcher ---------------------------------------------------------------
