@@ -1,20 +1,19 @@
 """Exercises as data, and the one way they are checked.
 
-An :class:`Exercise` is a record: its id, title and hint, its kind (``value``: the reader gives a
-number; ``function``: a function the checker calls on its cases; ``module``: a function that
-builds a network the checker inspects), how an answer is read (``whole``, ``real``, ``bool``,
-``str``, ``pair``, ``any``), its :class:`Case` s (inputs and the expected answer, for these inputs
-only), a tolerance, the known wrong answers (per case, the wrong value a mistake gives, as data),
-typical slips (:data:`SLIPS`) and its messages by key. Most checkers are then one line,
-``return compare_cases(answer)``; checkers with logic of their own (building a module and
-inspecting it, a learning-rate sweep) call :func:`wrong` and :func:`correct` with a message key.
-The :func:`checker` decorator supplies the exercise, so no check repeats its id or hint, and it
-keeps the checkers' promise: a stub (``None``, ``...``, ``NotImplementedError``) is "not done
-yet", and an answer that raises is "not quite", never an error.
+An :class:`Exercise` is a record (written in ``chNN.toml``, read by :mod:`._records`): its id,
+title and hint, its kind (``value``: the reader gives a number; ``function``: a function the
+checker calls on its cases; ``module``: a function that builds a network the checker inspects),
+how an answer is read (:data:`READERS`), its :class:`Case` s with their expected and known wrong
+answers, a tolerance, typical slips (:data:`SLIPS`) and its messages by key. A standard checker
+compares the answer with the cases (:func:`compare_cases`); one with logic of its own calls
+:func:`wrong` and :func:`correct` with a message key. The :func:`checker` decorator supplies the
+exercise, so no check repeats its id or hint, and keeps the checkers' promise: a stub (``None``,
+``...``, ``NotImplementedError``) is "not done yet", and an answer that raises is "not quite",
+never an error.
 
-Messages are English gettext messages (``N_``) with named ``str.format`` placeholders: ``what``
-(the case, e.g. ``pool_size(33)``, or the exercise's title), ``answer``, ``expected``, ``shown``
-(a short ``repr`` of the answer) and the case's ``facts``; they are translated when shown.
+Messages are English gettext messages with named ``str.format`` placeholders: ``what`` (the case,
+e.g. ``pool_size(33)``, or the exercise's title), ``answer``, ``expected``, ``shown`` (a short
+``repr`` of the answer) and the case's ``facts``; they are translated when shown.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ import contextvars
 import copy
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..i18n import N_, Message
 from ._answers import READERS, UNREADABLE, as_number, shown
@@ -96,6 +95,8 @@ class Exercise:
     slips: tuple[str, ...] = ()
     # a message, or (message, hint): a hint shown instead of the exercise's
     messages: Mapping[str, str | tuple[str, str]] = field(default_factory=dict)
+    checker: str = ""  # the public checker's name, check_…
+    doc: str = ""  # a standard checker's docstring
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
@@ -177,6 +178,11 @@ def checker(exercise: Exercise) -> Callable[[Callable[..., Feedback]], Callable[
     a stub is "not done yet" and an error in the answer a message, never an exception."""
 
     def decorate(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
+        if exercise.checker not in ("", check.__name__):
+            raise ValueError(
+                f"{exercise.id}: its checker is {exercise.checker}, not {check.__name__}"
+            )
+
         @functools.wraps(check)
         def wrapper(*args: Any, **kwargs: Any) -> Feedback:
             token = _current.set(exercise)
