@@ -4,8 +4,10 @@ Every string a reader sees outside the book's pages is written in English in the
 translated through :mod:`mobilenet_lab.i18n`. This script, run by ``make translations``:
 
 - extracts them with Babel: the Python sources with the keywords ``tr``, ``tr_in`` (message
-  second) and ``N_``, and the concept quizzes' JSON (``extract_quiz``, a Babel extractor of our
-  own: every question, answer and feedback), into ``_build/gettext/mobilenet_lab.pot``;
+  second) and ``N_``, the exercises' records (``extract_exercises``: every title, hint and
+  message of ``mobilenet_lab/exercises/chNN.toml``) and the concept quizzes' JSON
+  (``extract_quiz``: every question, answer and feedback), into
+  ``_build/gettext/mobilenet_lab.pot``;
 - updates ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po`` of every language of
   ``mobilenet_lab.i18n.LANGUAGES`` but English (Babel's update: a new message gets an empty
   entry, a changed one a *fuzzy* guess, a removed one is dropped); ``tests/test_i18n.py`` fails
@@ -33,37 +35,59 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mobilenet_lab.exercises._records import load  # noqa: E402
 from mobilenet_lab.i18n import DOMAIN, LANGUAGES  # noqa: E402
 
 KEYWORDS = {"tr": None, "tr_in": (2,), "N_": None}
 PROJECT = "MobileNet v1 Lab"
 
 
-def extract_quiz(
-    fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[tuple[int, None, str, list[str]]]:
+Extracted = Iterator[tuple[int, None, str, list[str]]]
+
+
+def _line_of(lines: list[str], text: str) -> int:
+    """The first of ``lines`` that holds ``text`` as a JSON or TOML string, 0 if none does."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return next((n for n, line in enumerate(lines, 1) if quoted in line), 0)
+
+
+def extract_quiz(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any) -> Extracted:
     """A Babel extractor for a quiz (jupyterquiz's JSON): each question, answer and feedback,
     with a comment that says which it is."""
     source = fileobj.read().decode("utf-8")
     lines = source.splitlines()
-
-    def line_of(text: str) -> int:
-        quoted = json.dumps(text, ensure_ascii=False)
-        return next((n for n, line in enumerate(lines, 1) if quoted in line), 0)
-
     for q, question in enumerate(json.loads(source), start=1):
-        yield line_of(question["question"]), None, question["question"], [f"question {q}"]
+        yield _line_of(lines, question["question"]), None, question["question"], [f"question {q}"]
         for a, answer in enumerate(question["answers"], start=1):
             for field in ("answer", "feedback"):
                 text = answer[field]
-                yield line_of(text), None, text, [f"question {q}, {field} {a}"]
+                yield _line_of(lines, text), None, text, [f"question {q}, {field} {a}"]
+
+
+def extract_exercises(
+    fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
+) -> Extracted:
+    """A Babel extractor for a chapter's exercises (``chNN.toml``, read as the package reads it):
+    each title, hint and message, with a comment naming the exercise and the field."""
+    source = fileobj.read().decode("utf-8")
+    lines = source.splitlines()
+    for exercise in load(Path(fileobj.name).name, source):
+        texts = [("title", exercise.title), ("hint", exercise.hint)]
+        for key, entry in exercise.messages.items():
+            pair = (entry, "") if isinstance(entry, str) else entry
+            texts += [(key, pair[0]), (f"{key}, hint", pair[1])]
+        for field, text in texts:
+            if text:
+                yield _line_of(lines, text), None, text, [f"{exercise.id}: {field}"]
 
 
 def _sources(root: Path) -> list[tuple[Path, Any]]:
     """Every file that holds messages, with its Babel extraction method."""
     package = root / "mobilenet_lab"
-    python = [(path, "python") for path in sorted(package.rglob("*.py"))]
-    return python + [(path, extract_quiz) for path in sorted((package / "quizzes").glob("*.json"))]
+    code = [(path, "python") for path in package.rglob("*.py")]
+    code += [(path, extract_exercises) for path in (package / "exercises").glob("ch*.toml")]
+    quizzes = [(path, extract_quiz) for path in sorted((package / "quizzes").glob("*.json"))]
+    return sorted(code, key=lambda source: source[0]) + quizzes
 
 
 def template(root: Path = ROOT) -> Catalog:

@@ -1,4 +1,4 @@
-"""Checkers for chapter 6, assembling MobileNet v1."""
+"""Chapter 6 exercises: assembling MobileNet v1 (records: ``ch06.toml``)."""
 
 from __future__ import annotations
 
@@ -10,69 +10,18 @@ from torch import nn
 from ..counting import count_parameters, layer_counts
 from ..i18n import N_, Message
 from ..model import MobileNetV1
-from ._core import (
-    Case,
-    Exercise,
-    Feedback,
-    call_answer,
-    checker,
-    compare_cases,
-    correct,
-    judge,
-    wrong,
-)
+from ._core import Case, Feedback, call_answer, checker, correct, judge, wrong
+from ._records import record, standard_checker
 
-POINTWISE_PARAMS = Exercise(
-    "ex-06-pointwise-params",
-    title=N_("pointwise parameters of the 0.5 MobileNet"),
-    hint=N_(
-        "ml.layer_counts lists every layer with its kind and its weights: which rows are the 1×1 "
-        "convolutions, and which network are you counting?"
-    ),
-    # the 0.5 MobileNet's pointwise weights; the 1.0 MobileNet's; all of the 0.5 MobileNet's
-    cases=(Case(expected=784_896, wrong={"alpha_one": 3_139_584, "whole_network": 1_331_592}),),
-    messages={
-        "alpha_one": (N_("that is the 1.0 MobileNet's count"), N_("use alpha=0.5")),
-        "whole_network": (
-            N_("that is the whole 0.5 MobileNet"),
-            N_("keep only the pointwise convs"),
-        ),
-    },
-)
+check_pointwise_params = standard_checker("ex-06-pointwise-params")
+FIX_SEED = record("ex-06-fix-seed")
 
 
-@checker(POINTWISE_PARAMS)
-def check_pointwise_params(answer: Any) -> Feedback:
-    """Check the number of pointwise-conv parameters of the 0.5 MobileNet (224, 1000 classes)."""
-    return compare_cases(answer)
-
-
-FIX_SEED = Exercise(
-    "ex-06-fix-seed",
-    title=N_("the blog's class, fixed for every alpha"),
-    hint=N_("read how the blocks of dsconv4 are built: which channel counts there ignore alpha?"),
-    kind="module",
-    messages={
-        "fails": N_("at alpha={alpha} the model still fails: {error}"),
-        "output": (
-            N_("at alpha={alpha} with n_classes={classes} the output is {got}, expected {want}"),
-            N_("keep the seed's classifier: nn.Linear(int(1024 * alpha), n_classes)"),
-        ),
-        "parameters": (
-            N_(
-                "at alpha={alpha} your model has {got:,} parameters; the {alpha} MobileNet has {want:,}"
-            ),
-            N_("every layer, the five 14×14 blocks included, needs int(c * alpha) channels"),
-        ),
-        "correct": N_("the fixed seed runs at alpha 0.5, 0.75 and 1 with the right size"),
-    },
-)
-
-
-def _check_seed(model: Any, alpha: float, classes: int) -> Feedback | None:
-    """What is wrong with the reader's model for one alpha (None: nothing)."""
+def _check_seed(model: Any, case: Case) -> Feedback | None:
+    """What is wrong with the reader's model for one case, (alpha, n_classes) (None: nothing)."""
+    alpha, classes = case.args
     if not isinstance(model, nn.Module):
-        return wrong("not_module", what=f"build({alpha}, {classes})", type=type(model).__name__)
+        return wrong("not_module", what=FIX_SEED.what(case), type=type(model).__name__)
     model.eval()
     try:
         with torch.no_grad():
@@ -89,36 +38,11 @@ def _check_seed(model: Any, alpha: float, classes: int) -> Feedback | None:
 @checker(FIX_SEED)
 def check_fix_seed(build: Any) -> Feedback:
     """Check ``build(alpha, n_classes)``: the seed's network, fixed so it runs for any alpha."""
-    for alpha, classes in ((0.5, 1000), (0.75, 10), (1.0, 1000)):
-        feedback = _check_seed(call_answer(build, alpha, classes), alpha, classes)
+    for case in FIX_SEED.cases:
+        feedback = _check_seed(call_answer(build, *case.args), case)
         if feedback is not None:
             return feedback
     return correct()
-
-
-HOOK_COUNTER = Exercise(
-    "ex-06-hook-counter",
-    title=N_("a mult-add counter built on forward hooks"),
-    hint=N_(
-        "register a forward hook on every nn.Conv2d and nn.Linear; in the hook, the output's "
-        "size times the multiplications per output value (mind groups) is the layer's count; "
-        "remove the hooks before returning"
-    ),
-    kind="function",
-    messages={
-        "hooks_left": (
-            N_("on {network} your hooks are still registered after the call"),
-            N_("register_forward_hook returns a handle: call its remove()"),
-        ),
-        "ignores_groups": N_("on {network} your count ignores groups"),
-        "no_classifier": N_("on {network} your count leaves out the fully connected layer"),
-        "second_call": (
-            N_("a second call on {network} gives {again:,} instead of {answer:,}"),
-            N_("start each call from zero and remove the hooks you registered"),
-        ),
-        "correct": N_("your hook counter agrees with ml.count_mult_adds"),
-    },
-)
 
 
 def _small_net() -> nn.Module:
@@ -147,7 +71,7 @@ def _count_case(model: nn.Module, size: tuple[int, int, int, int], network: Mess
     return Case(expected=total, wrong=wrong_counts, facts={"network": network})
 
 
-@checker(HOOK_COUNTER)
+@checker(record("ex-06-hook-counter"))
 def check_hook_counter(count_macs: Any) -> Feedback:
     """Check ``count_macs(model, input_size)``: a forward-hook mult-add counter that agrees
     with ``ml.count_mult_adds`` and leaves no hook behind."""

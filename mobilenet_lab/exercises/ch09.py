@@ -1,4 +1,4 @@
-"""Checkers for chapter 9, speed in practice."""
+"""Chapter 9 exercises: speed in practice (records: ``ch09.toml``)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,12 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ..i18n import N_
 from ._answers import as_number, shown
-from ._core import Case, Exercise, Feedback, call_answer, checker, compare_cases, correct, wrong
+from ._core import Feedback, call_answer, checker, correct, wrong
+from ._records import record, standard_checker
 
-FOLD_BN = Exercise(
-    "ex-09-fold-bn",
-    title=N_("a BatchNorm folded into its convolution"),
-    hint=N_(
-        "with s = gamma / sqrt(var + eps): scale every output channel's filter by s "
-        "(weight * s.reshape(-1, 1, 1, 1)) and use bias = beta - mean * s"
-    ),
-    kind="function",
-    messages={
-        "not_pair": N_("fold_bn should return (weight, bias), got {shown}"),
-        "not_tensors": N_("weight and bias should both be tensors"),
-        "shapes": N_(
-            "shapes: weight {weight} (expected {want_weight}), bias {bias} (expected {want_bias})"
-        ),
-        "bias_only": N_("the weight is right, the bias is not"),
-        "variance": N_("divide by the standard deviation sqrt(var + eps)"),
-        "differs": N_(
-            "conv with your (weight, bias) differs from conv → BatchNorm ({channels} channels, "
-            "groups={groups})"
-        ),
-        "correct": N_("conv(x, W', b') equals BatchNorm(conv(x, W)) for every case tried"),
-    },
-)
+check_intensity = standard_checker("ex-09-intensity")
+TIME_CALLS = record("ex-09-time-calls")
 
 
 def _conv(case: dict[str, Any], weight: torch.Tensor, bias: Any = None) -> torch.Tensor:
@@ -73,7 +52,7 @@ def _fold_cases() -> list[dict[str, Any]]:
     return cases
 
 
-@checker(FOLD_BN)
+@checker(record("ex-09-fold-bn"))
 def check_fold_bn(fold_bn: Any) -> Feedback:
     """Check ``fold_bn(weight, gamma, beta, mean, var, eps) -> (weight, bias)``: a BatchNorm
     (eval mode) folded into the bias-free convolution before it."""
@@ -93,77 +72,6 @@ def check_fold_bn(fold_bn: Any) -> Feedback:
             key = _fold_mistake(case, w)
             return wrong(key, channels=len(case["beta"]), groups=case["groups"])
     return correct()
-
-
-INTENSITY = Exercise(
-    "ex-09-intensity",
-    title=N_("mult-adds per float moved"),
-    hint=N_(
-        "mult-adds: 9·C·F² (depthwise 3×3) or C·C·F² (pointwise C→C); floats moved: the input "
-        "(C·F²), the output (C·F²) and the weights (9·C or C·C), each once"
-    ),
-    kind="function",
-    answer="real",
-    call="intensity",
-    rel_tol=1e-6,
-    # (kind, channels, size) → mult-adds per float moved
-    cases=(
-        Case(("depthwise", 32, 112), 4.498386261306132),
-        Case(("pointwise", 32, 112), 15.979617834394904),
-        Case(("depthwise", 512, 14), 4.399002493765586),
-        Case(("pointwise", 512, 14), 111.00884955752213),
-        Case(("pointwise", 1024, 7), 44.72014260249554),
-    ),
-    messages={
-        "correct": N_(
-            "a depthwise 3×3 does about 4.5 mult-adds per float moved, whatever C; a pointwise "
-            "512→512 on 14×14 about 111"
-        )
-    },
-)
-
-
-@checker(INTENSITY)
-def check_intensity(intensity: Any) -> Feedback:
-    """Check ``intensity(kind, channels, size)``: mult-adds per float moved for a stride-1
-    ``"depthwise"`` 3×3 or ``"pointwise"`` C→C convolution on a size×size map."""
-    return compare_cases(intensity)
-
-
-TIME_CALLS = Exercise(
-    "ex-09-time-calls",
-    title=N_("the time of one call, measured properly"),
-    hint=N_(
-        "three things matter: the warm-up calls are not timed, each round gives one value, and "
-        "a value is the time of ONE call, read on the clock you were given"
-    ),
-    kind="function",
-    call="time_calls(fn, clock, rounds={}, number={}, warmup={})",
-    messages={
-        "not_list": N_("{what} should return a list of {rounds} numbers, got {type}"),
-        "count": N_("{what}: expected one time per round, {rounds} values, got {count}"),
-        "calls": N_(
-            "{what} called fn() {calls} times; expected {warmup} warm-up calls + {rounds} rounds "
-            "× {number} = {expected}"
-        ),
-        "cold_call": N_(
-            "{what}: the first round includes the slow cold call; warm up before timing"
-        ),
-        "per_block": N_(
-            "{what}: each value is the time of the whole block of {number} calls; report the "
-            "time per call"
-        ),
-        "zero": N_(
-            "{what}: the values are (almost) zero; time with the clock you are given, clock(), "
-            "not another one"
-        ),
-        "differs": N_(
-            "{what}: each call takes {warm:.0f} ms on the test clock, but you measured {measured} "
-            "ms …"
-        ),
-        "correct": N_("warm-up untimed, one time per round, per call, on the clock you were given"),
-    },
-)
 
 
 class _FakeMachine:
@@ -202,8 +110,9 @@ def check_time_calls(time_calls: Any) -> Feedback:
     clock by known amounts (the first, cold call much more), so only the *procedure* is judged.
     """
     cold, warm = 0.5, 0.002
-    for rounds, number, warmup in ((5, 4, 2), (3, 1, 1), (7, 10, 3)):
-        fake, what = _FakeMachine(cold, warm), TIME_CALLS.what(Case((rounds, number, warmup)))
+    for case in TIME_CALLS.cases:
+        (rounds, number, warmup), what = case.args, TIME_CALLS.what(case)
+        fake = _FakeMachine(cold, warm)
         got = call_answer(
             time_calls, fake.fn, fake.clock, rounds=rounds, number=number, warmup=warmup
         )
