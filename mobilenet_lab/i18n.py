@@ -19,9 +19,10 @@ written in English in the source and translated here, through one gettext domain
   (checker feedback: ``set_language`` after a check still applies).
 
 The catalogs' sources are ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po``, extracted with Babel
-from the code and the quizzes' JSON (``make translations``: ``scripts/extract_messages.py``); the
-package ships them compiled, in ``mobilenet_lab/locale/``, so that it works wherever it is
-installed (Colab included). A string without a translation is shown in English.
+from the code, the exercises' records (``exercises/chNN.toml``) and the quizzes' JSON (``make
+translations``: ``scripts/extract_messages.py``); the package ships them compiled, in
+``mobilenet_lab/locale/``, so that it works wherever it is installed (Colab included). A string
+without a translation is shown in English.
 """
 
 from __future__ import annotations
