@@ -11,8 +11,6 @@ from ._core import Feedback, call_answer, checker, correct, wrong
 from ._records import record, standard_checker
 
 check_depthwise_params = standard_checker("ex-02-depthwise-params")
-
-
 MAKE_DEPTHWISE = record("ex-02-make-depthwise")
 
 

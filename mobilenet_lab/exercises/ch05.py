@@ -14,9 +14,8 @@ from ._records import record, standard_checker
 
 check_block_params = standard_checker("ex-05-block-params")
 check_stride_fraction = standard_checker("ex-05-stride-fraction")
-
-
 BUILD_BLOCK = record("ex-05-build-block")
+
 _LAYERS = ((nn.Conv2d, "conv"), (nn.BatchNorm2d, "bn"), ((nn.ReLU, nn.ReLU6), "relu"))
 
 
