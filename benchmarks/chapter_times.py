@@ -90,7 +90,7 @@ def measure(chapters: list[registry.Chapter], threads: int, rounds: int) -> dict
             print(f"round {r + 1}: {chapter.key} {wall:.1f} s (CPU {cpu:.1f} s)", flush=True)
     return {
         "command": shlex.join(["python", "benchmarks/chapter_times.py", *sys.argv[1:]]),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "threads": threads,
         "rounds": rounds,
         "machine": machine(),
