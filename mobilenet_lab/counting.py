@@ -14,7 +14,6 @@ import torch
 from torch import nn
 
 from ._validation import check_input_size, check_positive_int
-from .i18n import tr
 
 
 def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
@@ -124,13 +123,12 @@ def breakdown_by_kind(rows: list[LayerCount]) -> dict[str, dict[str, int]]:
 
 def iter_table(rows: list[LayerCount]) -> Iterator[str]:
     """Lines of a plain-text table of ``rows`` (for printing in notebooks)."""
-    head = (tr("layer"), tr("type"), tr("output shape"), tr("params"), tr("mult-adds"))
-    yield f"{head[0]:<26} {head[1]:<10} {head[2]:<20} {head[3]:>11} {head[4]:>14}"
+    yield f"{'layer':<26} {'type':<10} {'output shape':<20} {'params':>11} {'mult-adds':>14}"
     for r in rows:
         shape = "×".join(str(s) for s in r.output_shape)
         yield f"{r.name:<26} {r.kind:<10} {shape:<20} {r.params:>11,} {r.mult_adds:>14,}"
     yield (
-        f"{tr('total'):<26} {'':<10} {'':<20} {sum(r.params for r in rows):>11,} "
+        f"{'total':<26} {'':<10} {'':<20} {sum(r.params for r in rows):>11,} "
         f"{sum(r.mult_adds for r in rows):>14,}"
     )
 
