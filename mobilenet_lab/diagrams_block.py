@@ -89,7 +89,7 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
         ax.text(
             0.5,
             0.55,
-            tr("input {shape}", shape=f"{size}×{size}×{m}"),
+            tr("input {shape}", shape="×".join(map(str, (size, size, m)))),
             ha="center",
             va="center",
             fontsize=10,
