@@ -1,7 +1,9 @@
 """Figures of where MobileNet's cost sits: per layer, and over the α × resolution grid.
 
 Every number comes from :func:`~mobilenet_lab.counting.layer_counts` (or is passed in), so the
-figures follow whatever model or grid they are given.
+figures follow whatever model or grid they are given. Their words go through
+:func:`~mobilenet_lab.i18n.tr` (the reader's language); ``KIND_NAMES`` holds English msgids, shown
+with ``tr(KIND_NAMES[kind])``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from .counting import LayerCount, layer_counts
+from .i18n import N_, tr
 
 KIND_COLOURS = {
     "conv": "#1f77b4",
@@ -19,10 +22,17 @@ KIND_COLOURS = {
     "linear": "#9467bd",
 }
 KIND_NAMES = {
-    "conv": "3×3 conv (first layer)",
-    "depthwise": "3×3 depthwise",
-    "pointwise": "1×1 pointwise",
-    "linear": "fully connected",
+    "conv": N_("3×3 conv (first layer)"),
+    "depthwise": N_("3×3 depthwise"),
+    "pointwise": N_("1×1 pointwise"),
+    "linear": N_("fully connected"),
+}
+#: The same, shorter, for the share lines above the panels.
+_SHORT_NAMES = {
+    "conv": N_("3×3 conv"),
+    "depthwise": N_("3×3 depthwise"),
+    "pointwise": N_("1×1 pointwise"),
+    "linear": N_("fully connected"),
 }
 
 
@@ -32,7 +42,7 @@ class LayerCost:
 
     name: str
     kind: str
-    side: int  # output map side (1 for the fully connected layer)
+    side: int  # output map side D_F (1 for the fully connected layer)
     channels: int  # output channels (classes for the fully connected layer)
     weights: int
     mult_adds: int
@@ -63,8 +73,9 @@ def shares(costs: list[LayerCost]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer by layer"):
-    """Four panels over the layers: map side, channels, weights and mult-adds (log scales)."""
+def draw_layer_costs(costs: list[LayerCost], title: str | None = None):
+    """Four panels over the layers: map side, channels, weights and mult-adds (log scales);
+    each share printed to two decimals, as the paper's Table 2."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -74,10 +85,10 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
     colours = [KIND_COLOURS[c.kind] for c in costs]
     fig, axes = plt.subplots(4, 1, figsize=(8.6, 8.6), sharex=True)
     panels = (
-        ("output map side", [c.side for c in costs], False),
-        ("output channels", [c.channels for c in costs], False),
-        ("weights (log scale)", [c.weights for c in costs], True),
-        ("mult-adds (log scale)", [c.mult_adds for c in costs], True),
+        (tr("output map side"), [c.side for c in costs], False),
+        (tr("output channels"), [c.channels for c in costs], False),
+        (tr("weights (log scale)"), [c.weights for c in costs], True),
+        (tr("mult-adds (log scale)"), [c.mult_adds for c in costs], True),
     )
     share = shares(costs)
     for ax, (label, values, log) in zip(axes, panels):
@@ -85,16 +96,17 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
         ax.set_ylabel(label)
         if log:
             ax.set_yscale("log")
-    for ax, index, what in ((axes[2], 1, "weights"), (axes[3], 0, "mult-adds")):
-        text = "  ".join(
-            f"{KIND_NAMES[k].split(' (')[0]}: {100 * s[index]:.1f}%" for k, s in share.items()
-        )
-        ax.set_title(f"share of all {what}:  {text}", fontsize=8.5, loc="left")
-    axes[-1].set_xlabel("weight layer (execution order; the last is the classifier)")
+    for ax, index, what in (
+        (axes[2], 1, tr("share of all weights:")),
+        (axes[3], 0, tr("share of all mult-adds:")),
+    ):
+        text = "  ".join(f"{tr(_SHORT_NAMES[k])}: {100 * s[index]:.2f}%" for k, s in share.items())
+        ax.set_title(f"{what}  {text}", fontsize=8.5, loc="left")
+    axes[-1].set_xlabel(tr("weight layer (execution order; the last is the classifier)"))
     axes[-1].set_xticks(x[::2] if len(x) > 20 else x)
-    handles = [Patch(color=KIND_COLOURS[k], label=KIND_NAMES[k]) for k in share]
+    handles = [Patch(color=KIND_COLOURS[k], label=tr(KIND_NAMES[k])) for k in share]
     axes[0].legend(handles=handles, ncol=len(handles), fontsize=8, loc="upper right")
-    fig.suptitle(title)
+    fig.suptitle(title if title is not None else tr("MobileNet v1, layer by layer"))
     fig.tight_layout()
     return fig
 
@@ -102,7 +114,7 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
 def draw_cost_grid(
     mult_adds: dict[tuple[float, int], int],
     top1: dict[tuple[float, int], float],
-    title: str = "Mult-adds over the α × resolution grid, with published top-1",
+    title: str | None = None,
 ):
     """Heat map of mult-adds (millions, log colour scale) for ``(alpha, resolution)`` keys, with
     each cell's mult-adds and top-1 accuracy written in it."""
@@ -132,14 +144,16 @@ def draw_cost_grid(
                     color="white" if dark else "black")  # fmt: skip
     ax.set_xticks(range(len(sizes)), [f"{r}×{r}" for r in sizes])
     ax.set_yticks(range(len(alphas)), [f"α = {a}" for a in alphas])
-    ax.set_xlabel("input resolution (ρ = resolution / 224)")
-    ax.set_ylabel("width multiplier")
+    ax.set_xlabel(tr("input resolution (ρ = resolution / 224)"))
+    ax.set_ylabel(tr("width multiplier"))
     ax.grid(False)
     bar = fig.colorbar(image, ax=ax)
     ticks = [t for t in (10, 20, 50, 100, 200, 500, 1000, 2000) if norm.vmin <= t <= norm.vmax]
     bar.set_ticks(ticks, labels=[str(t) for t in ticks])
     bar.minorticks_off()
-    bar.set_label("mult-adds per image (millions, log scale)")
+    bar.set_label(tr("mult-adds per image (millions, log scale)"))
+    if title is None:
+        title = tr("Mult-adds over the α × resolution grid, with published top-1")
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig

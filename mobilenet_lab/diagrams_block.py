@@ -3,7 +3,9 @@
 Left: ``3×3 Conv → BN → ReLU``. Right: ``3×3 Depthwise Conv → BN → ReLU → 1×1 Conv → BN → ReLU``,
 with the stride on the depthwise convolution. Shapes and weight counts come from running
 :class:`~mobilenet_lab.layers.StandardConv` and :class:`~mobilenet_lab.layers.DepSepConv` through
-:func:`~mobilenet_lab.counting.layer_counts`, so the figure follows the sizes it is given.
+:func:`~mobilenet_lab.counting.layer_counts`, so the figure follows the sizes it is given: ``m``
+and ``n`` are the paper's M input and N output channels, ``size`` the input map's side. Every
+word in the figure goes through :func:`~mobilenet_lab.i18n.tr` (the reader's language).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from ._validation import check_positive_int
 from .counting import layer_counts
+from .i18n import tr
 from .layers import DepthwiseSeparableConv, StandardConv
 
 CONV_COLOURS = {"conv": "#9ecae1", "depthwise": "#fdae6b", "pointwise": "#a1d99b"}
@@ -24,7 +27,7 @@ class Box:
 
     label: str
     kind: str  # "conv", "depthwise", "pointwise", "batchnorm" or "relu"
-    output: str  # "H×W×C" after this layer
+    output: str  # "D_F×D_F×channels" after this layer (numbers only, in every language)
 
 
 def _hwc(shape: tuple[int, ...]) -> str:
@@ -48,15 +51,16 @@ def block_boxes(m: int, n: int, size: int = 112, stride: int = 2) -> tuple[list[
         boxes = []
         for row in rows:
             if row.kind == "batchnorm":
-                boxes.append(Box("BatchNorm", "batchnorm", _hwc(row.output_shape)))
-                boxes.append(Box("ReLU", "relu", _hwc(row.output_shape)))
+                boxes.append(Box(tr("BatchNorm"), "batchnorm", _hwc(row.output_shape)))
+                boxes.append(Box(tr("ReLU"), "relu", _hwc(row.output_shape)))
                 continue
             title = {
-                "conv": f"3×3 Conv, stride {stride}",
-                "depthwise": f"3×3 Depthwise Conv, stride {stride}",
-                "pointwise": "1×1 Conv (pointwise), stride 1",
+                "conv": tr("3×3 Conv, stride {stride}", stride=stride),
+                "depthwise": tr("3×3 Depthwise Conv, stride {stride}", stride=stride),
+                "pointwise": tr("1×1 Conv (pointwise), stride 1"),
             }[row.kind]
-            boxes.append(Box(f"{title}\n{row.weights:,} weights", row.kind, _hwc(row.output_shape)))
+            label = title + "\n" + tr("{n:,} weights", n=row.weights)
+            boxes.append(Box(label, row.kind, _hwc(row.output_shape)))
         return boxes
 
     shape = (1, m, size, size)
@@ -75,14 +79,21 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
     step = 1.0
     height = {"batchnorm": 0.42, "relu": 0.42}
     for ax, boxes, title in (
-        (axes[0], standard, "Standard convolution block"),
-        (axes[1], separable, "Depthwise separable block"),
+        (axes[0], standard, tr("Standard convolution block")),
+        (axes[1], separable, tr("Depthwise separable block")),
     ):
         ax.set_xlim(0, 1)
         ax.set_ylim(-(len(separable) + 0.1) * step, 0.8)
         ax.axis("off")
         ax.set_title(title, fontsize=13)
-        ax.text(0.5, 0.55, f"input {size}×{size}×{m}", ha="center", va="center", fontsize=10)
+        ax.text(
+            0.5,
+            0.55,
+            tr("input {shape}", shape="×".join(map(str, (size, size, m)))),
+            ha="center",
+            va="center",
+            fontsize=10,
+        )
         previous = 0.35
         for i, box in enumerate(boxes):
             y = -i * step
@@ -112,9 +123,17 @@ def draw_block_comparison(m: int = 64, n: int = 128, size: int = 112, stride: in
         ax.add_patch(
             FancyArrowPatch((0.5, previous), (0.5, end), arrowstyle="-|>", mutation_scale=12)
         )
-        ax.text(0.5, end - 0.15, f"output {boxes[-1].output}", ha="center", va="center")
+        ax.text(
+            0.5, end - 0.15, tr("output {shape}", shape=boxes[-1].output), ha="center", va="center"
+        )
     fig.suptitle(
-        f"The paper's Figure 3 for a {m} → {n} block, stride {stride}, on a {size}×{size} map",
+        tr(
+            "The paper's Figure 3 for a {m} → {n} block, stride {stride}, on a {side}×{side} map",
+            m=m,
+            n=n,
+            stride=stride,
+            side=size,
+        ),
         fontsize=12,
     )
     fig.tight_layout()

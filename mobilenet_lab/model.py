@@ -27,7 +27,9 @@ class MobileNetV1(nn.Module):
         in_channels: channels of the input image.
         spec: the body as Table 1 rows (default: the corrected Table 1).
 
-    Global average pooling makes any input resolution work (the resolution multiplier ρ).
+    The head is global average pooling (``nn.AdaptiveAvgPool2d(1)``, the paper's "Avg Pool 7×7"
+    at 224×224) and the classifier's logits (the paper's Softmax is left to the loss). Global
+    pooling makes any input resolution work (the resolution multiplier ρ).
     """
 
     def __init__(
@@ -73,7 +75,7 @@ class MobileNetV1(nn.Module):
         return self.classifier.out_features
 
     def forward_features(self, x: Tensor) -> Tensor:
-        """The body: image ``(N, C, H, W)`` to the last feature map."""
+        """The body: images ``(B, in_channels, height, width)`` to the last feature map."""
         check_input(x, self.in_channels, "MobileNetV1")
         return self.features(x)
 
@@ -81,7 +83,7 @@ class MobileNetV1(nn.Module):
         """The head, as in timm: pool the feature map, dropout, then the classifier.
 
         ``pre_logits=True`` stops before the classifier and returns the pooled features
-        ``(N, channels)``: what a new classifier sees when the body is reused (fine-tuning).
+        ``(B, channels)``: what a new classifier sees when the body is reused (fine-tuning).
         """
         x = torch.flatten(self.pool(x), 1)
         x = self.dropout(x)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_
+
 PAPER = (
     'A. G. Howard et al., "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision '
     'Applications", arXiv:1704.04861 (2017)'
@@ -44,9 +46,10 @@ TABLE_2 = {
 TABLE_2_ERRATA = {"conv": 1.91}
 
 #: Table 3: one layer on a 14×14 map, 512 → 512 channels: (million mult-adds, million params).
+#: The row names are English msgids (show them with ``tr(name)``).
 TABLE_3 = {
-    "conv 3×3": (462, 2.36),
-    "depthwise separable": (52.3, 0.27),
+    N_("conv 3×3"): (462, 2.36),
+    N_("depthwise separable"): (52.3, 0.27),
     "α = 0.75": (29.6, 0.15),
     "ρ = 0.714": (15.1, 0.15),
 }
@@ -134,12 +137,19 @@ def slim_row(alpha: float, resolution: int) -> Published:
 
 #: Published mult-add figures that exact counting does not reproduce when rounded, and why.
 #: Keys are ``(source, alpha, resolution)``; the book shows both numbers instead of bending ours.
+#: The reasons are English msgids (show them with ``tr(reason)``).
 KNOWN_MULT_ADD_MISMATCHES = {
-    ("Table 7", 1.0, 160): "exact 290.68 M; the paper prints 290 (truncated), TF-slim prints 291",
-    ("TF-slim", 0.5, 224): "exact 149.497 M, on the rounding boundary; the paper prints 149",
-    ("TF-slim", 0.75, 224): "317 = exact 325.40 M minus the first 3×3 conv (8.13 M); paper: 325",
-    ("TF-slim", 0.75, 192): "233 = exact 239.27 M minus the first 3×3 conv (5.97 M)",
-    ("TF-slim", 0.75, 160): "162 = exact 166.40 M minus the first 3×3 conv (4.15 M)",
-    ("TF-slim", 0.75, 128): "104 = exact 106.77 M minus the first 3×3 conv (2.65 M)",
-    ("TF-slim", 0.25, 192): "exact 30.21 M; 34 fits no consistent count (224: 41, 160: 21)",
+    ("Table 7", 1.0, 160): N_(
+        "exact 290.68 M; the paper prints 290 (truncated), TF-slim prints 291"
+    ),
+    ("TF-slim", 0.5, 224): N_("exact 149.497 M, on the rounding boundary; the paper prints 149"),
+    ("TF-slim", 0.75, 224): N_(
+        "317 = exact 325.40 M minus the first 3×3 conv (8.13 M); paper: 325"
+    ),
+    ("TF-slim", 0.75, 192): N_("233 = exact 239.27 M minus the first 3×3 conv (5.97 M)"),
+    ("TF-slim", 0.75, 160): N_("162 = exact 166.40 M minus the first 3×3 conv (4.15 M)"),
+    ("TF-slim", 0.75, 128): N_("104 = exact 106.77 M minus the first 3×3 conv (2.65 M)"),
+    ("TF-slim", 0.25, 192): N_(
+        "exact 30.21 M; 34 fits no consistent count (224: 41, 160: 21): most likely a typo"
+    ),
 }

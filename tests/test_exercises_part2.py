@@ -195,12 +195,13 @@ def test_ch07_stubs_not_done(stub):
     assert _status(ch07.check_param_ratio(stub)) == NOT_DONE
 
 
-# --- new exercises: ch. 5 build the block, ch. 6 the forward-hook counter -----------------------
+# --- new exercises: ch. 5 the block for any convolution, ch. 6 the forward-hook counter -------
 
 
-def make_block(m, n, stride):
+def separable_like(conv):
+    m, n = conv.in_channels, conv.out_channels
     return nn.Sequential(
-        nn.Conv2d(m, m, 3, stride, padding=1, groups=m, bias=False),
+        nn.Conv2d(m, m, conv.kernel_size, conv.stride, conv.padding, groups=m, bias=False),
         nn.BatchNorm2d(m),
         nn.ReLU(),
         nn.Conv2d(m, n, 1, bias=False),
@@ -209,39 +210,58 @@ def make_block(m, n, stride):
     )
 
 
-def test_ch05_build_block_reference():
-    assert _status(ch05.check_build_block(make_block)) == CORRECT
-    assert ch05.check_build_block(lambda m, n, s: ml.DepSepConv(m, n, s))
-    assert ch05.check_build_block(lambda m, n, s: seed.DepSepConv(m, n, s))
+def test_ch05_separable_like_reference():
+    feedback = ch05.check_separable_like(separable_like)
+    assert _status(feedback) == CORRECT
+    assert "18.0× fewer weights" in repr(feedback)  # 5·5·32·64 / (5·5·32 + 32·64)
+    # the package's block pads "same" (kernel_size // 2): right until the unpadded 3×3 case
+    feedback = ch05.check_separable_like(
+        lambda conv: ml.DepSepConv(
+            conv.in_channels, conv.out_channels, conv.stride[0], kernel_size=conv.kernel_size[0]
+        )
+    )
+    assert _status(feedback) == WRONG and "padding=0" in repr(feedback), repr(feedback)
 
 
-def _block(m, n, stride, *, groups=None, dw_stride=None, pw_stride=1, bias=False, relu=True,
-           padding=1):  # fmt: skip
+def _like(conv, *, groups=None, kernel=None, dw_stride=None, pw_stride=1, dw_padding=None,
+          pw_padding=0, bias=False, relu=True):  # fmt: skip
+    m, n = conv.in_channels, conv.out_channels
     layers = [
-        nn.Conv2d(m, m, 3, dw_stride or stride, padding=padding, groups=groups or m, bias=bias),
+        nn.Conv2d(
+            m,
+            m,
+            kernel or conv.kernel_size,
+            dw_stride or conv.stride,
+            padding=conv.padding if dw_padding is None else dw_padding,
+            groups=groups or m,
+            bias=bias,
+        ),
         nn.BatchNorm2d(m),
     ]
     layers += [nn.ReLU()] if relu else []
-    layers += [nn.Conv2d(m, n, 1, pw_stride, bias=bias), nn.BatchNorm2d(n), nn.ReLU()]
-    return nn.Sequential(*layers)
+    layers += [nn.Conv2d(m, n, 1, pw_stride, padding=pw_padding, bias=bias), nn.BatchNorm2d(n)]
+    return nn.Sequential(*layers, nn.ReLU())
 
 
 @pytest.mark.parametrize(
     "answer, word",
     [
-        (lambda m, n, s: _block(m, n, s, relu=False), "no ReLU"),
-        (lambda m, n, s: _block(m, n, s, groups=1), "depthwise"),
-        (lambda m, n, s: _block(m, n, s, dw_stride=1, pw_stride=s), "stride on the 1×1"),
-        (lambda m, n, s: _block(m, n, s, bias=True), "bias"),
-        (lambda m, n, s: _block(m, n, s, padding=0), "expected"),
-        (lambda m, n, s: nn.Conv2d(m, n, 3, s, 1), "convolutions"),
-        (lambda m, n, s: nn.Sequential(*list(make_block(m, n, s))[::-1]), "layers"),
-        (lambda m, n, s: "block", "torch.nn.Module"),
-        (lambda m, n: make_block(m, n, 1), "TypeError"),
+        (lambda conv: _like(conv, relu=False), "no ReLU"),
+        (lambda conv: _like(conv, groups=1), "depthwise"),
+        (lambda conv: _like(conv, kernel=3), "kernel is (3, 3)"),
+        (lambda conv: _like(conv, dw_stride=1, pw_stride=conv.stride), "stride on the 1×1"),
+        (lambda conv: _like(conv, pw_padding=conv.padding), "1×1 convolution is padded"),
+        (lambda conv: _like(conv, dw_padding=1), "padding is (1, 1)"),
+        (lambda conv: _like(conv, dw_stride=1), "stride is (1, 1)"),
+        (lambda conv: _like(conv, bias=True), "bias"),
+        (lambda conv: conv, "convolutions"),
+        (lambda conv: nn.Sequential(*list(separable_like(conv))[::-1]), "layers"),
+        (lambda conv: "block", "torch.nn.Module"),
+        (lambda: separable_like(nn.Conv2d(1, 1, 1)), "TypeError"),
     ],
 )
-def test_ch05_build_block_wrong(answer, word):
-    feedback = ch05.check_build_block(answer)
+def test_ch05_separable_like_wrong(answer, word):
+    feedback = ch05.check_separable_like(answer)
     assert _status(feedback) == WRONG and word in repr(feedback), repr(feedback)
 
 
@@ -258,12 +278,34 @@ def count_macs(model, input_size):
 
     layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     handles = [m.register_forward_hook(hook) for m in layers]
+    was_training = model.training
     model.eval()
     with torch.no_grad():
         model(torch.zeros(input_size))
+    model.train(was_training)
     for h in handles:
         h.remove()
     return total
+
+
+def _stays_in_eval(model, input_size):
+    """Right count, but the model is left in eval mode (the book's first solution)."""
+    model.eval()
+    return ml.count_mult_adds(model, input_size)
+
+
+def _counts_in_training(model, input_size):
+    """Right count, but the pass runs in the mode given: training mode updates BatchNorm."""
+    with torch.no_grad():
+        model(torch.zeros(input_size))
+    return ml.count_mult_adds(model, input_size)
+
+
+def _leaves_training(model, input_size):
+    """Right count, but an eval-mode model comes back in training mode."""
+    count = ml.count_mult_adds(model, input_size)
+    model.train()
+    return count
 
 
 def test_ch06_hook_counter_reference():
@@ -312,6 +354,9 @@ def _growing(model, input_size):
             "fully connected",
         ),
         (_growing, "second call"),
+        (_stays_in_eval, "leaves it in eval mode"),
+        (_counts_in_training, "running statistics"),
+        (_leaves_training, "leaves it in training mode"),
         (lambda model, size: 12, "too low"),
         (lambda model, size: "many", "whole number"),
         (lambda model: 1, "TypeError"),
@@ -324,5 +369,5 @@ def test_ch06_hook_counter_wrong(answer, word):
 
 @pytest.mark.parametrize("stub", STUBS)
 def test_new_exercises_stubs_not_done(stub):
-    assert _status(ch05.check_build_block(stub)) == NOT_DONE
+    assert _status(ch05.check_separable_like(stub)) == NOT_DONE
     assert _status(ch06.check_hook_counter(stub)) == NOT_DONE

@@ -29,23 +29,39 @@ def test_stride_fraction_other_maps(fraction_read):
         assert abs(fraction_read(h, w) - read / (h * w)) < 1e-12, (h, w)
 
 
-@hidden("ex-05-build-block")
-def test_build_block_other_shapes(make_block):
+@hidden("ex-05-separable-like")
+def test_separable_like_other_convolutions(separable_like):
     import torch
     import torch.nn as nn
 
-    for m, n, stride in ((1, 1, 1), (5, 3, 2), (8, 16, 2)):
-        block = make_block(m, n, stride)
+    for m, n, d_k, stride, padding in ((1, 1, 3, 1, 1), (5, 3, 5, 2, 2), (4, 12, 3, 2, 0)):
+        conv = nn.Conv2d(m, n, d_k, stride=stride, padding=padding, bias=False)
+        block = separable_like(conv)
         block.eval()
+        x = torch.randn(2, m, 15, 9)
         with torch.no_grad():
-            out = block(torch.randn(2, m, 7, 9))
-        want = (2, n, 7, 9) if stride == 1 else (2, n, 4, 5)
-        assert tuple(out.shape) == want, (m, n, stride, tuple(out.shape))
+            out, want = block(x), conv(x)
+        assert out.shape == want.shape, (m, n, d_k, stride, padding, tuple(out.shape))
         assert float(out.min()) >= 0.0  # it ends with a ReLU
         params = sum(p.numel() for p in block.parameters())
-        assert params == 9 * m + 2 * m + m * n + 2 * n, (m, n, params)
-        kinds = [type(x) for x in block.modules() if type(x) is not nn.Sequential]
-        assert kinds.count(nn.BatchNorm2d) == 2 and kinds.count(nn.Conv2d) == 2
+        assert params == d_k * d_k * m + m * n + 2 * m + 2 * n, (m, n, d_k, params)
+
+
+@hidden("ex-05-separable-like")
+def test_separable_like_puts_each_setting_where_it_belongs(separable_like):
+    import torch.nn as nn
+
+    conv = nn.Conv2d(6, 10, 7, stride=2, padding=3, bias=False)
+    block = separable_like(conv)
+    convs = [x for x in block.modules() if isinstance(x, nn.Conv2d)]
+    assert len(convs) == 2
+    depthwise, pointwise = convs
+    assert depthwise.groups == 6 and depthwise.kernel_size == (7, 7)
+    assert depthwise.stride == (2, 2) and depthwise.padding == (3, 3)
+    assert pointwise.kernel_size == (1, 1) and pointwise.stride == (1, 1)
+    assert pointwise.padding == (0, 0) and pointwise.out_channels == 10
+    assert depthwise.bias is None and pointwise.bias is None
+    assert sum(isinstance(x, nn.BatchNorm2d) for x in block.modules()) == 2
 
 
 WRONG = (

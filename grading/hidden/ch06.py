@@ -52,6 +52,22 @@ def test_hook_counter_other_models(count_macs):
         assert not any(m._forward_hooks for m in model.modules())
 
 
+@hidden("ex-06-hook-counter")
+def test_hook_counter_leaves_mode_and_statistics(count_macs):
+    import torch
+
+    import mobilenet_lab as ml
+
+    for training in (True, False):
+        model = ml.MobileNetV1(0.5, 10).train(training)
+        want = ml.count_mult_adds(model, (1, 3, 32, 32))  # leaves mode and buffers as they are
+        before = [b.clone() for b in model.buffers()]
+        assert count_macs(model, (1, 3, 32, 32)) == want
+        assert model.training is training
+        assert all(m.training is training for m in model.modules())
+        assert all(torch.equal(a, b) for a, b in zip(before, model.buffers()))
+
+
 WRONG = (
     "ex-06-hook-counter",
     "def count_macs(model, input_size):\n    return ml.count_parameters(model)",

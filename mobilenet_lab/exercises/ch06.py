@@ -71,23 +71,45 @@ def _count_case(model: nn.Module, size: tuple[int, int, int, int], network: Mess
     return Case(expected=total, wrong=wrong_counts, facts={"network": network})
 
 
+def _state(model: nn.Module) -> tuple[list[bool], list[torch.Tensor]]:
+    """Every module's mode and every buffer (BatchNorm's running statistics), as they are now."""
+    return [m.training for m in model.modules()], [b.clone() for b in model.buffers()]
+
+
+def _disturbed(model: nn.Module, before: tuple[list[bool], list[torch.Tensor]]) -> str | None:
+    """The message key for what a call changed in ``model`` (None: nothing)."""
+    modes, buffers = before
+    if [m.training for m in model.modules()] != modes:
+        return "left_in_eval" if modes[0] else "left_in_training"
+    if any(not torch.equal(a, b) for a, b in zip(buffers, model.buffers())):
+        return "statistics_changed"
+    return None
+
+
 @checker(record("ex-06-hook-counter"))
 def check_hook_counter(count_macs: Any) -> Feedback:
     """Check ``count_macs(model, input_size)``: a forward-hook mult-add counter that agrees
-    with ``ml.count_mult_adds`` and leaves no hook behind."""
-    for label, model, size in (
-        (N_("a small network"), _small_net(), (1, 3, 16, 16)),
-        (N_("MobileNetV1(0.25) at 64×64"), MobileNetV1(0.25), (1, 3, 64, 64)),
+    with ``ml.count_mult_adds`` and leaves the model as it found it: no hook, the same mode
+    (training or eval) and the same BatchNorm statistics."""
+    for label, build, size in (
+        (N_("a small network"), _small_net, (1, 3, 16, 16)),
+        (N_("MobileNetV1(0.25) at 64×64"), lambda: MobileNetV1(0.25), (1, 3, 64, 64)),
     ):
-        network = Message(label)
-        got = call_answer(count_macs, model, size)
-        if any(m._forward_hooks for m in model.modules()):
-            return wrong("hooks_left", network=network)
-        what = Message(N_("mult-adds of {network}"), {"network": network})
-        feedback = judge([got], [_count_case(model, size, network)], [what])
-        if not feedback:
-            return feedback
-        again = call_answer(count_macs, model, size)
-        if again != got:
-            return wrong("second_call", network=network, again=again, answer=got)
+        for training in (True, False):
+            network = Message(label)
+            model = build().train(training)
+            before = _state(model)
+            got = call_answer(count_macs, model, size)
+            if any(m._forward_hooks for m in model.modules()):
+                return wrong("hooks_left", network=network)
+            disturbed = _disturbed(model, before)
+            if disturbed:
+                return wrong(disturbed, network=network)
+            what = Message(N_("mult-adds of {network}"), {"network": network})
+            feedback = judge([got], [_count_case(model, size, network)], [what])
+            if not feedback:
+                return feedback
+            again = call_answer(count_macs, model, size)
+            if again != got:
+                return wrong("second_call", network=network, again=again, answer=got)
     return correct()
