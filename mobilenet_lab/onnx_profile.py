@@ -2,8 +2,9 @@
 
 ONNX Runtime's profiler (``SessionOptions.enable_profiling``) records how long every node of
 the graph it runs took, on the wall clock. :func:`time_by_kind` runs an ONNX file ``runs``
-times on one input, takes each node's **median** over the runs (which drops the runs in which
-the operating system gave the core to another job) and adds the medians up by kind of layer:
+times on one input, takes each node's **fastest** run (the least disturbed one: on a busy
+machine the operating system takes the core away in the middle of many node runs, so even a
+node's median can be inflated, as ``timeit`` warns) and adds them up by kind of layer:
 
 - ``"conv"``, ``"depthwise"``, ``"pointwise"``: the graph's convolutions, whatever ONNX Runtime
   turned them into when it loaded the file (``Conv`` with a fused activation, its blocked-layout
@@ -13,15 +14,14 @@ the operating system gave the core to another job) and adds the medians up by ki
 - ``"other"``: everything else (pooling, reshapes, layout changes and, in an INT8 graph, the
   conversions between floats and 8-bit integers).
 
-The sum of the medians is a little less than one call's latency: the session's own work
-between nodes is not in any node.
+The sum is a little less than one call's latency: the session's own work between nodes is in
+no node, and the fastest runs leave out the disturbances a real call may meet.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -88,7 +88,7 @@ def time_by_kind(
     path: str | os.PathLike, x: Tensor, *, runs: int = 20, threads: int = 1
 ) -> dict[str, float]:
     """Seconds per call that ONNX Runtime spends in each kind of layer (:data:`KINDS`) when it
-    runs the file at ``path`` on the input ``x``: every node's median over ``runs`` profiled
+    runs the file at ``path`` on the input ``x``: every node's fastest of ``runs`` profiled
     runs (after one warm-up run), added up by kind."""
     path = Path(path)
     if not path.is_file():
@@ -108,5 +108,5 @@ def time_by_kind(
     totals: dict[str, float] = defaultdict(float)
     for name, (op, durations) in nodes.items():
         kind = kind_of.get(name, "linear" if op in _LINEAR_OPS else "other")
-        totals[kind] += statistics.median(durations) * 1e-6
+        totals[kind] += min(durations) * 1e-6
     return {kind: totals[kind] for kind in KINDS}
