@@ -1,5 +1,12 @@
 """mobilenet_lab: the small package behind the MobileNet v1 Lab book."""
 
+from .animations import (
+    ConvAnimation,
+    animate_depthwise_conv,
+    animate_pointwise_conv,
+    animate_separable_conv,
+    animate_standard_conv,
+)
 from .architecture import (
     SHALLOW,
     TABLE_1,
@@ -64,7 +71,12 @@ from .training import History, evaluate, fit, predict
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvAnimation",
     "CpuInfo",
+    "animate_depthwise_conv",
+    "animate_pointwise_conv",
+    "animate_separable_conv",
+    "animate_standard_conv",
     "OnnxModel",
     "Timing",
     "background_load",
