@@ -153,19 +153,25 @@ def background_load(size: int = 256) -> Iterator[None]:
 
     The process CPU clock counts every thread of the process, so each timing taken inside the
     block includes the helper's work too; on the wall clock the helper competes for the cores.
-    The thread stops (and is joined) when the block ends.
+    The block starts only once the helper has finished its first product (on a busy machine a
+    new thread can wait a while for a core), and the thread stops (and is joined) when it ends.
     """
     size = check_positive_int("size", size)
-    stop = threading.Event()
+    running, stop = threading.Event(), threading.Event()
     a = torch.randn(size, size)
 
     def work() -> None:
         with torch.inference_mode():
+            try:
+                torch.mm(a, a)
+            finally:
+                running.set()
             while not stop.is_set():
                 torch.mm(a, a)
 
     helper = threading.Thread(target=work, name="background_load", daemon=True)
     helper.start()
+    running.wait()
     try:
         yield
     finally:
