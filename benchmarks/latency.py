@@ -18,7 +18,8 @@ Every FP32 candidate is checked with ``torch.testing.assert_close`` against our 
 before timing; the INT8 model is checked for top-1 agreement on the timing input.
 
 torch.compile (inductor, ``freezing``: weights constant-folded and pre-packed for oneDNN) needs
-a C++ compiler and compiles once per batch size (minutes on 2 busy cores); ``--no-compile``
+a C++ compiler and compiles once per batch size (the committed run took 57 s for the first
+shape and 8 s for the second, on 2 busy cores; the table records it); ``--no-compile``
 skips it. ``--out FILE.md`` writes the tables and the machine's description as Markdown.
 
 Run: .venv/bin/python benchmarks/latency.py [--rounds 15] [--threads 1 2] [--out benchmarks/results/latency.md]
@@ -27,7 +28,6 @@ Run: .venv/bin/python benchmarks/latency.py [--rounds 15] [--threads 1 2] [--out
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 import tempfile
@@ -40,6 +40,7 @@ from torch import nn
 
 from mobilenet_lab import MobileNetV1
 from mobilenet_lab.inference import fold_for_inference
+from mobilenet_lab.machine import cpu_info
 from mobilenet_lab.onnx_export import OnnxModel, export_onnx
 from mobilenet_lab.quantize import quantize_int8
 from mobilenet_lab.seed import MobileNetV1 as SeedMobileNetV1
@@ -50,33 +51,23 @@ BASELINE = "ours eager"
 
 def machine() -> list[str]:
     """Lines describing this machine: CPU model, cores, vector extensions, versions."""
-    cpu = platform.processor() or "unknown"
-    flags: set[str] = set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name") and cpu in ("unknown", "x86_64"):
-                cpu = line.split(":", 1)[1].strip()
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    wanted = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_int8", "amx_bf16"]
     import onnxruntime
 
+    cpu = cpu_info()
+    extensions = "unknown" if cpu.extensions is None else ", ".join(cpu.extensions) or "none found"
     return [
-        f"CPU: {cpu}, {os.cpu_count()} logical cores visible",
-        f"vector extensions: {', '.join(f for f in wanted if f in flags) or 'none found'}",
+        f"CPU: {cpu.model}, {cpu.logical_cores} logical cores visible",
+        f"vector extensions: {extensions} (PyTorch's CPU capability: {cpu.capability})",
         f"Python {platform.python_version()}, torch {torch.__version__}, "
         f"onnxruntime {onnxruntime.__version__}, {platform.platform()}",
     ]
 
 
 def load() -> str:
-    try:
-        one, five, fifteen = os.getloadavg()
-    except OSError:
+    one_five_fifteen = cpu_info().load
+    if one_five_fifteen is None:
         return "unknown"
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
+    return " / ".join(f"{v:.2f}" for v in one_five_fifteen) + " (1 / 5 / 15 min)"
 
 
 def pretend_trained(model: nn.Module, seed: int = 0) -> nn.Module:

@@ -18,6 +18,7 @@ from .architecture import (
 from .counting import (
     LayerCount,
     breakdown_by_kind,
+    conv_kind,
     count_mult_adds,
     count_parameters,
     depthwise_conv_mult_adds,
@@ -47,8 +48,10 @@ from .layers import (
     PointwiseConv,
     StandardConv,
 )
+from .machine import CpuInfo, cpu_info
 from .model import MobileNetV1
 from .onnx_export import OnnxModel, export_onnx
+from .onnx_profile import time_by_kind
 from .pretrained import (
     CheckpointMismatchError,
     find_weights,
@@ -62,21 +65,26 @@ from .quantize import quantize_int8
 from .quiz import load_quiz, show_quiz
 from .roofline import layer_intensities
 from .summary import summary_text
-from .timing import Timing, interleaved
+from .timing import Timing, background_load, interleaved, time_block
 from .training import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvAnimation",
+    "CpuInfo",
     "animate_depthwise_conv",
     "animate_pointwise_conv",
     "animate_separable_conv",
     "animate_standard_conv",
     "OnnxModel",
     "Timing",
+    "background_load",
+    "cpu_info",
     "export_onnx",
     "interleaved",
+    "time_block",
+    "time_by_kind",
     "layer_intensities",
     "quantize_int8",
     "load_quiz",
@@ -113,6 +121,7 @@ __all__ = [
     "StandardConv",
     "breakdown_by_kind",
     "channel_plan",
+    "conv_kind",
     "count_mult_adds",
     "count_parameters",
     "depthwise_conv_mult_adds",

@@ -35,14 +35,20 @@ class LayerCount:
     mult_adds: int
 
 
+def conv_kind(in_channels: int, groups: int, kernel_size: tuple[int, ...]) -> str:
+    """``"depthwise"`` (one filter per input channel), ``"pointwise"`` (1×1, ungrouped) or
+    ``"conv"`` (any other convolution), as the paper's Table 2 names them."""
+    if groups > 1 and groups == in_channels:
+        return "depthwise"
+    if tuple(kernel_size) == (1, 1) and groups == 1:
+        return "pointwise"
+    return "conv"
+
+
 def layer_kind(module: nn.Module) -> str | None:
     """Classify a leaf module as the paper does in Table 2, or ``None`` if it is not counted."""
     if isinstance(module, nn.Conv2d):
-        if module.groups > 1 and module.groups == module.in_channels:
-            return "depthwise"
-        if module.kernel_size == (1, 1) and module.groups == 1:
-            return "pointwise"
-        return "conv"
+        return conv_kind(module.in_channels, module.groups, module.kernel_size)
     if isinstance(module, nn.Linear):
         return "linear"
     if isinstance(module, nn.modules.batchnorm._BatchNorm):

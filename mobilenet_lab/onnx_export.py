@@ -4,8 +4,12 @@
 the ``onnxscript`` package) with a dynamic batch dimension, and stores the weights inside the
 ``.onnx`` file. :class:`OnnxModel` wraps an ``onnxruntime.InferenceSession`` so that it is called
 like a module: a float tensor in, a tensor of logits out (on the input's device; ONNX Runtime
-itself runs on the CPU here). ONNX Runtime fuses BatchNorm into convolutions, picks a memory
-layout and pre-packs the weights itself when it loads the file.
+itself runs on the CPU here). The exporter's optimizer (``optimize=True``) already folds every
+BatchNorm of an eval-mode network into its convolution, so the file holds none; when ONNX
+Runtime loads the file it fuses the activations into the convolutions, picks a memory layout
+and pre-packs the weights for its kernels. :func:`session_options` holds the session settings
+every run of the book shares (threads, optimizations), so that a timed session and a profiled
+one (:mod:`mobilenet_lab.onnx_profile`) are the same.
 
 ``onnx``, ``onnxscript`` and ``onnxruntime`` are imported only when these functions are called.
 """
@@ -88,6 +92,20 @@ def export_onnx(
     return path
 
 
+def session_options(threads: int = 1) -> Any:
+    """ONNX Runtime's options for every session of the book: ``threads`` intra-op threads, one
+    inter-op thread, sequential execution, every graph optimization, errors-only logging."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = check_positive_int("threads", threads)
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only
+    return options
+
+
 class OnnxModel:
     """An ONNX file run by ONNX Runtime on the CPU, called like a module: ``model(x)``.
 
@@ -104,14 +122,8 @@ class OnnxModel:
         if not self.path.is_file():
             raise FileNotFoundError(f"no ONNX file at {self.path}")
         self.threads = check_positive_int("threads", threads)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3  # errors only
         self.session = ort.InferenceSession(
-            str(self.path), options, providers=["CPUExecutionProvider"]
+            str(self.path), session_options(self.threads), providers=["CPUExecutionProvider"]
         )
         self.input_name = self.session.get_inputs()[0].name
 

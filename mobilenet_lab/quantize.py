@@ -6,12 +6,18 @@ a few hundred representative inputs are run through the FP32 model and the range
 activation is recorded (Jacob et al., 2018, made MobileNets the benchmark of this integer-only
 inference). :func:`quantize_int8` writes the result in QDQ form (QuantizeLinear/DequantizeLinear
 pairs around each operator); ONNX Runtime fuses each pair into integer kernels (``QLinearConv``
-and friends), which use the AVX-512 VNNI / AMX instructions where the CPU has them.
+and friends). What those kernels gain depends on the CPU: with AVX-512 VNNI or AVX-VNNI one
+instruction does four 8-bit multiply-adds into a 32-bit sum, and AMX adds tile units for 8-bit
+matrix products; without them (plain AVX2 or AVX-512) the products go through 16-bit sums that
+can saturate, in more instructions. :mod:`mobilenet_lab.machine` reads which the CPU has, and
+:mod:`mobilenet_lab.onnx_profile` measures which layers the gain comes from.
 
 Why ONNX Runtime rather than PyTorch's PT2E flow with the x86 Inductor quantizer: the PT2E path
-only becomes fast after ``torch.compile`` (minutes of compilation on two cores, per input
-shape), while ONNX Runtime quantizes a file in seconds and runs it at once, with the same
-runtime that serves the FP32 model.
+only becomes fast after ``torch.compile``, which compiles once per input shape (the committed
+benchmark, ``benchmarks/results/latency_1thread.md``, measured 57 s for the first shape and 8 s
+for a second one, wall clock, on two cores shared with other jobs), while ONNX Runtime
+quantizes a file in seconds and runs it at once, with the same runtime that serves the FP32
+model.
 """
 
 from __future__ import annotations

@@ -8,22 +8,31 @@ The checklist this module follows (chapter 9 explains each point):
    restores it afterwards; runtimes with their own thread pool (ONNX Runtime) are given the
    same count when they are built.
 3. **One clock for every row.** On a CPU the default is ``time.process_time``: the CPU time of
-   the whole process, so a busy neighbour on a shared machine does not inflate it, and work
-   hidden in helper threads is still counted. That equals latency only when the work runs on
-   one thread; with several threads compare wall clocks (``clock=time.perf_counter``) on a
-   quiet machine. On CUDA the clock is the wall clock and every reading is preceded by
-   ``torch.cuda.synchronize()``: kernels run asynchronously, so without it you time the launch.
+   the whole process. It leaves out the moments the operating system gives our core to another
+   job, and it counts work hidden in helper threads. It does **not** shield a timing from
+   everything else on the machine: a job on the sibling hyper-thread of our core (sharing its
+   execution units), jobs that evict our data from a shared cache or compete for memory
+   bandwidth, and clock-frequency changes (turbo, heat, power limits) all make our own work
+   take longer, and process time counts that. Nor does it separate our work from another thread
+   of our own process (:func:`background_load` uses that to make a disturbance on purpose).
+   It equals latency only when the work runs on one thread; with several threads compare wall
+   clocks (``clock=time.perf_counter``) on a quiet machine. On CUDA the clock is the wall clock
+   and every reading is preceded by ``torch.cuda.synchronize()``: kernels run asynchronously,
+   so without it you time the launch.
 4. **Interleave.** Candidates are timed round-robin (A, B, C, A, B, C, …): a disturbance slows
-   every candidate a little instead of one a lot.
+   every candidate a little instead of one a lot, and a ratio taken round by round compares
+   two candidates that met the same disturbance.
 5. **Report the median with its spread** (:class:`Timing`: quartiles and the 90th percentile
    of the per-round times), and compare candidates by ratios.
 """
 
 from __future__ import annotations
 
+import contextlib
 import statistics
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +126,17 @@ def cold_call(fn: Callable[[], Any], *, device: Any = "cpu", clock: Clock | None
         return clock() - start
 
 
+def time_block(
+    fn: Callable[[], Any], number: int, *, device: Any = "cpu", clock: Clock | None = None
+) -> float:
+    """Seconds per call of ``fn`` over one block of ``number`` calls, under
+    ``torch.inference_mode()`` (no warm-up; one clock reading before the block and one after,
+    synchronized on CUDA)."""
+    number = check_positive_int("number", number)
+    with torch.inference_mode():
+        return _per_call(fn, number, clock or default_clock(device), _sync_for(device))
+
+
 def _per_call(fn: Callable[[], Any], number: int, clock: Clock, sync: Callable[[], None]) -> float:
     sync()
     start = clock()
@@ -124,6 +144,39 @@ def _per_call(fn: Callable[[], Any], number: int, clock: Clock, sync: Callable[[
         fn()
     sync()
     return (clock() - start) / number
+
+
+@contextlib.contextmanager
+def background_load(size: int = 256) -> Iterator[None]:
+    """Keep one helper thread of this process multiplying ``size×size`` matrices while the
+    ``with`` block runs: a disturbance you control, for seeing what it does to a timing.
+
+    The process CPU clock counts every thread of the process, so each timing taken inside the
+    block includes the helper's work too; on the wall clock the helper competes for the cores.
+    The block starts only once the helper has finished its first product (on a busy machine a
+    new thread can wait a while for a core), and the thread stops (and is joined) when it ends.
+    """
+    size = check_positive_int("size", size)
+    running, stop = threading.Event(), threading.Event()
+    a = torch.randn(size, size)
+
+    def work() -> None:
+        with torch.inference_mode():
+            try:
+                torch.mm(a, a)
+            finally:
+                running.set()
+            while not stop.is_set():
+                torch.mm(a, a)
+
+    helper = threading.Thread(target=work, name="background_load", daemon=True)
+    helper.start()
+    running.wait()
+    try:
+        yield
+    finally:
+        stop.set()
+        helper.join()
 
 
 def interleaved(

@@ -86,3 +86,25 @@ def test_bad_arguments(exported, tmp_path):
         quantize_int8(path, tmp_path / "q.onnx", torch.randn(4, 32, 32))
     with pytest.raises(ValueError):
         quantize_int8(path, tmp_path / "q.onnx", [])
+
+
+def test_time_by_kind_attributes_every_layer(exported, tmp_path):
+    from mobilenet_lab.onnx_profile import KINDS, conv_kinds, time_by_kind
+    from mobilenet_lab.roofline import layer_intensities
+
+    model, path = exported
+    kinds = [r.kind for r in layer_intensities(model, (1, 1, 32, 32)) if r.kind != "linear"]
+    int8 = quantize_int8(path, tmp_path / "int8.onnx", torch.randn(8, 1, 32, 32))
+    assert conv_kinds(path) == kinds == conv_kinds(int8)  # through DequantizeLinear too
+    x = torch.randn(1, 1, 32, 32)
+    for file in (path, int8):
+        seconds = time_by_kind(file, x, runs=3)
+        assert tuple(seconds) == KINDS
+        assert all(seconds[k] > 0 for k in ("conv", "depthwise", "pointwise", "linear"))
+        assert sum(seconds.values()) < 1.0  # seconds per call, not microseconds
+    with pytest.raises(FileNotFoundError):
+        time_by_kind(tmp_path / "missing.onnx", x)
+    with pytest.raises(TypeError):
+        time_by_kind(path, x.numpy())
+    with pytest.raises(ValueError):
+        time_by_kind(path, x, runs=0)

@@ -1,4 +1,5 @@
-"""mobilenet_lab.timing (interleaved medians with spread) and mobilenet_lab.roofline."""
+"""mobilenet_lab.timing (interleaved medians with spread, disturbances), mobilenet_lab.roofline
+and mobilenet_lab.machine."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ import torch
 from torch import nn
 
 from mobilenet_lab import MobileNetV1, count_mult_adds
+from mobilenet_lab.counting import conv_kind
+from mobilenet_lab.machine import cpu_info
 from mobilenet_lab.roofline import attainable, layer_intensities
-from mobilenet_lab.timing import Timing, cold_call, interleaved, speedup
+from mobilenet_lab.timing import (
+    Timing,
+    background_load,
+    cold_call,
+    interleaved,
+    speedup,
+    time_block,
+)
 
 
 def test_timing_statistics():
@@ -92,3 +102,52 @@ def test_layer_intensities_rejects_non_modules():
 def test_attainable_is_the_roofline():
     assert attainable(1.0, peak=100.0, bandwidth=20.0) == 20.0
     assert attainable(10.0, peak=100.0, bandwidth=20.0) == 100.0
+
+
+def test_time_block_times_one_block_per_call():
+    ticks = itertools.count()
+    calls = []
+    seconds = time_block(lambda: calls.append(next(ticks)), 4, clock=lambda: float(next(ticks)))
+    assert len(calls) == 4 and seconds == 5 / 4  # 4 calls + the closing reading, per call
+    with pytest.raises(ValueError):
+        time_block(lambda: None, 0)
+    with pytest.raises(TypeError):
+        time_block(lambda: None, 2.5)
+
+
+def test_background_load_counts_on_the_process_clock():
+    import threading
+    import time
+
+    before = threading.active_count()
+    with background_load(64):
+        assert threading.active_count() == before + 1
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        time.sleep(0.2)  # this thread does nothing: the helper is all the CPU time
+        cpu = time.process_time() - start_cpu
+        wall = time.perf_counter() - start_wall
+    assert threading.active_count() == before  # stopped and joined
+    assert cpu > 0.05 * wall  # the helper's work shows on the process clock
+    with pytest.raises(ValueError):
+        with background_load(0):
+            pass
+
+
+def test_conv_kind_names_the_paper_kinds():
+    assert conv_kind(32, 32, (3, 3)) == "depthwise"
+    assert conv_kind(32, 1, (1, 1)) == "pointwise"
+    assert conv_kind(3, 1, (3, 3)) == "conv"
+    assert conv_kind(32, 4, (1, 1)) == "conv"  # grouped, not depthwise
+
+
+def test_cpu_info_reads_the_flags(tmp_path):
+    fake = tmp_path / "cpuinfo"
+    fake.write_text("model name\t: Test CPU\nflags\t\t: fpu avx2 avx512f avx512_vnni sse\n")
+    cpu = cpu_info(fake)
+    assert cpu.model == "Test CPU" and cpu.logical_cores >= 1
+    assert cpu.extensions == ("avx2", "avx512f", "avx512_vnni")
+    assert cpu.int8_extensions == ("avx512_vnni",)
+    assert isinstance(cpu.capability, str) and cpu.capability
+    unreadable = cpu_info(tmp_path / "missing")
+    assert unreadable.extensions is None and unreadable.int8_extensions is None
+    assert unreadable.model  # from the platform module
