@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from .counting import LayerCount, layer_counts
+from .i18n import N_, tr
 
 KIND_COLOURS = {
     "conv": "#1f77b4",
@@ -18,11 +19,19 @@ KIND_COLOURS = {
     "pointwise": "#2ca02c",
     "linear": "#9467bd",
 }
+#: The kinds' names (English msgids: shown through :func:`~mobilenet_lab.i18n.tr`).
 KIND_NAMES = {
-    "conv": "3×3 conv (first layer)",
-    "depthwise": "3×3 depthwise",
-    "pointwise": "1×1 pointwise",
-    "linear": "fully connected",
+    "conv": N_("3×3 conv (first layer)"),
+    "depthwise": N_("3×3 depthwise"),
+    "pointwise": N_("1×1 pointwise"),
+    "linear": N_("fully connected"),
+}
+#: The short names used in the share lines.
+KIND_SHORT = {
+    "conv": N_("3×3 conv"),
+    "depthwise": N_("3×3 depthwise"),
+    "pointwise": N_("1×1 pointwise"),
+    "linear": N_("fully connected"),
 }
 
 
@@ -63,8 +72,9 @@ def shares(costs: list[LayerCost]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer by layer"):
-    """Four panels over the layers: map side, channels, weights and mult-adds (log scales)."""
+def draw_layer_costs(costs: list[LayerCost], title: str = N_("MobileNet v1, layer by layer")):
+    """Four panels over the layers: map side, channels, weights and mult-adds (log scales),
+    labelled in the reader's language."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -74,10 +84,10 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
     colours = [KIND_COLOURS[c.kind] for c in costs]
     fig, axes = plt.subplots(4, 1, figsize=(8.6, 8.6), sharex=True)
     panels = (
-        ("output map side", [c.side for c in costs], False),
-        ("output channels", [c.channels for c in costs], False),
-        ("weights (log scale)", [c.weights for c in costs], True),
-        ("mult-adds (log scale)", [c.mult_adds for c in costs], True),
+        (tr("output map side"), [c.side for c in costs], False),
+        (tr("output channels"), [c.channels for c in costs], False),
+        (tr("weights (log scale)"), [c.weights for c in costs], True),
+        (tr("mult-adds (log scale)"), [c.mult_adds for c in costs], True),
     )
     share = shares(costs)
     for ax, (label, values, log) in zip(axes, panels):
@@ -85,16 +95,15 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
         ax.set_ylabel(label)
         if log:
             ax.set_yscale("log")
-    for ax, index, what in ((axes[2], 1, "weights"), (axes[3], 0, "mult-adds")):
-        text = "  ".join(
-            f"{KIND_NAMES[k].split(' (')[0]}: {100 * s[index]:.1f}%" for k, s in share.items()
-        )
-        ax.set_title(f"share of all {what}:  {text}", fontsize=8.5, loc="left")
-    axes[-1].set_xlabel("weight layer (execution order; the last is the classifier)")
+    what = (tr("share of all weights:"), tr("share of all mult-adds:"))
+    for ax, index, heading in ((axes[2], 1, what[0]), (axes[3], 0, what[1])):
+        text = "  ".join(f"{tr(KIND_SHORT[k])}: {100 * s[index]:.1f}%" for k, s in share.items())
+        ax.set_title(f"{heading}  {text}", fontsize=8.5, loc="left")
+    axes[-1].set_xlabel(tr("weight layer (execution order; the last is the classifier)"))
     axes[-1].set_xticks(x[::2] if len(x) > 20 else x)
-    handles = [Patch(color=KIND_COLOURS[k], label=KIND_NAMES[k]) for k in share]
+    handles = [Patch(color=KIND_COLOURS[k], label=tr(KIND_NAMES[k])) for k in share]
     axes[0].legend(handles=handles, ncol=len(handles), fontsize=8, loc="upper right")
-    fig.suptitle(title)
+    fig.suptitle(tr(title))
     fig.tight_layout()
     return fig
 
@@ -102,10 +111,10 @@ def draw_layer_costs(costs: list[LayerCost], title: str = "MobileNet v1, layer b
 def draw_cost_grid(
     mult_adds: dict[tuple[float, int], int],
     top1: dict[tuple[float, int], float],
-    title: str = "Mult-adds over the α × resolution grid, with published top-1",
+    title: str = N_("Mult-adds over the α × resolution grid, with published top-1"),
 ):
     """Heat map of mult-adds (millions, log colour scale) for ``(alpha, resolution)`` keys, with
-    each cell's mult-adds and top-1 accuracy written in it."""
+    each cell's mult-adds and top-1 accuracy written in it, labelled in the reader's language."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import LogNorm
@@ -132,14 +141,14 @@ def draw_cost_grid(
                     color="white" if dark else "black")  # fmt: skip
     ax.set_xticks(range(len(sizes)), [f"{r}×{r}" for r in sizes])
     ax.set_yticks(range(len(alphas)), [f"α = {a}" for a in alphas])
-    ax.set_xlabel("input resolution (ρ = resolution / 224)")
-    ax.set_ylabel("width multiplier")
+    ax.set_xlabel(tr("input resolution (ρ = resolution / 224)"))
+    ax.set_ylabel(tr("width multiplier"))
     ax.grid(False)
     bar = fig.colorbar(image, ax=ax)
     ticks = [t for t in (10, 20, 50, 100, 200, 500, 1000, 2000) if norm.vmin <= t <= norm.vmax]
     bar.set_ticks(ticks, labels=[str(t) for t in ticks])
     bar.minorticks_off()
-    bar.set_label("mult-adds per image (millions, log scale)")
-    ax.set_title(title, fontsize=11)
+    bar.set_label(tr("mult-adds per image (millions, log scale)"))
+    ax.set_title(tr(title), fontsize=11)
     fig.tight_layout()
     return fig

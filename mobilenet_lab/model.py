@@ -73,7 +73,7 @@ class MobileNetV1(nn.Module):
         return self.classifier.out_features
 
     def forward_features(self, x: Tensor) -> Tensor:
-        """The body: image ``(N, C, H, W)`` to the last feature map."""
+        """The body: image ``(B, C, H, W)`` to the last feature map."""
         check_input(x, self.in_channels, "MobileNetV1")
         return self.features(x)
 
