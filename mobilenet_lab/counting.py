@@ -178,12 +178,12 @@ def pointwise_conv_mult_adds(m: int, n: int, f: int) -> int:
 
 
 def separable_conv_mult_adds(k: int, m: int, n: int, f: int) -> int:
-    """Mult-adds of a depthwise separable conv: ``k·k·m·f·f + m·n·f·f``."""
+    """Mult-adds of a depthwise separable conv: D_K·D_K·M·D_F·D_F + M·N·D_F·D_F."""
     return depthwise_conv_mult_adds(k, m, f) + pointwise_conv_mult_adds(m, n, f)
 
 
 def separable_cost_ratio(k: int, n: int) -> float:
-    """Separable / standard cost, the paper's eq. (5): ``1/n + 1/k²`` (independent of ``m``)."""
+    """Separable / standard cost, the paper's eq. (5): 1/N + 1/D_K² (independent of M)."""
     k, n = _ints(k=k, n=n)
     return 1 / n + 1 / k**2
 
