@@ -150,9 +150,12 @@ execute: $(STAMP)
 	$(BIN)/python -m booktools.execute $(or $(NB),$(NOTEBOOKS))
 
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
-## (changed strings become fuzzy; tests/test_translation.py fails until they are translated).
+## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);
+## the same for the package's own words (checker feedback, quizzes: mobilenet_lab.po, compiled
+## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated).
 translations: $(STAMP)
 	$(BIN)/python -m booktools.translation gettext --language ko
+	$(BIN)/python -m booktools.messages
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new

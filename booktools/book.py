@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from mobilenet_lab.i18n import LANGUAGES, tr_in
+from mobilenet_lab.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = ("reader", "student")
@@ -135,12 +135,11 @@ def translations() -> tuple[str, ...]:
 
 
 def language_name(language: str) -> str:
-    """A language's name in that language ("한국어"), through the translation layer: the msgid is
-    its English name ("Korean", as Babel's locale data names it), so every catalog holds the name
-    of its own language."""
+    """A language's name in that language ("한국어", "English"), from Babel's locale data (CLDR):
+    a new language needs no catalog entry for its name."""
     from babel import Locale
 
-    return tr_in(language, Locale.parse(language).english_name)
+    return Locale.parse(language).display_name
 
 
 def language_folder(language: str) -> str:

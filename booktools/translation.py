@@ -28,10 +28,11 @@ from booktools.book import ROOT, translation_status
 from mobilenet_lab.i18n import N_, tr_in
 
 # myst-nb's labels of folded code cells, which no Sphinx catalog translates: each translated
-# site shows them through the package's translation layer.
+# site shows them through the package's translation layer (myst-nb fills in {type}, "source" or
+# "outputs", where the label has it; these labels leave it out, which no language needs).
 CODE_PROMPTS = {
-    "nb_code_prompt_show": N_("Show code cell {type}"),
-    "nb_code_prompt_hide": N_("Hide code cell {type}"),
+    "nb_code_prompt_show": N_("Show code cell content"),
+    "nb_code_prompt_hide": N_("Hide code cell content"),
 }
 
 

@@ -84,16 +84,18 @@ def test_stub_rejects_other_statements():
 
 # --- a synthetic notebook, end to end ----------------------------------------------------------
 
-CHECKER = '''from mobilenet_lab.exercises._core import call_answer, checker, correct, expect_int
+CHECKER = '''from mobilenet_lab.exercises._core import Case, Exercise, compare_cases, checker
 
-@checker("ex-00-double", hint="multiply by two")
+DOUBLE = Exercise("ex-00-double", "double", "multiply by two", "function", cases=(Case((21,), 42),))
+
+@checker(DOUBLE)
 def check_double(fn):
     """A checker for the synthetic notebook."""
-    return expect_int("ex-00-double", call_answer(fn, 21), 42, "double(21)")
+    return compare_cases(fn)
 
-@checker("ex-00-answer")
+@checker(Exercise("ex-00-answer", "parameters", cases=(Case(expected=432),)))
 def check_answer(value):
-    return expect_int("ex-00-answer", value, 432, "parameters")
+    return compare_cases(value)
 '''
 
 

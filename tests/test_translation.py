@@ -1,5 +1,6 @@
-"""The Korean edition (issue 13): translation coverage, markup kept intact, checker messages,
-Korean search, the language switcher and the Korean notebook editions.
+"""The Korean edition (issue 13): translation coverage, markup kept intact, Korean search, the
+language switcher and the Korean notebook editions (the package's own messages, checker feedback
+and quizzes: ``tests/test_i18n.py``).
 
 Which pages are translated is explicit, in ``locale/translated.yml``. In this first round the
 translated pages are the home page, the glossary and chapter 1; every other page of the table of
@@ -15,7 +16,6 @@ missing, and after the update it is fuzzy, which fails too.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -205,87 +205,6 @@ def _glossary_terms() -> list[str]:
     return [line for line in block.split("\n") if line.strip() and not line[0].isspace()]
 
 
-# --- checker messages -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def korean():
-    from mobilenet_lab.exercises import get_language, set_language
-
-    before = get_language()
-    set_language(LANGUAGE)
-    yield
-    set_language(before)
-
-
-def _chapter1_feedback():
-    from mobilenet_lab.exercises import ch01
-
-    def stub(*_args):
-        raise NotImplementedError
-
-    def weighted_sum(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[:, i : i + k, j : j + k] * weight[o]).sum()
-
-    def one_channel(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[0, i : i + k, j : j + k] * weight[o, 0]).sum()
-
-    sizes = [
-        lambda n, k, s, p: (n + 2 * p - k) // s + 1,
-        lambda n, k, s, p: (n + 2 * p - k) // s,
-        lambda n, k, s, p: (n + p - k) // s + 1,
-        lambda n, k, s, p: (n - k) // s + 1,
-        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-        lambda n, k, s, p: n,
-        lambda n, k, s, p: n / 2,
-        lambda n, k, s, p: "7",
-    ]
-    yield from (ch01.check_output_size(f) for f in [*sizes, stub, None])
-    for answer in (12800, 800, 400, 7200, 2560, 12832, 12801, 5, "many", 1.5, None):
-        yield ch01.check_conv_params(answer)
-    for f in (weighted_sum, one_channel, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, stub):
-        yield ch01.check_weighted_sum(f)
-
-
-def test_chapter1_checkers_speak_korean(korean):
-    from mobilenet_lab.exercises import _messages
-
-    untranslated = []
-    statuses = set()
-    for feedback in _chapter1_feedback():
-        statuses.add(feedback.status)
-        for text in (feedback.message, feedback.hint):
-            if text and _messages.lookup(text, LANGUAGE) is None:
-                untranslated.append(text)
-        shown = repr(feedback)
-        assert shown.startswith(tuple(_messages.MARKS[LANGUAGE].values())), shown
-        if feedback.hint and not feedback:
-            assert "\n   힌트: " in shown
-    assert statuses == {"correct", "wrong", "not done"}
-    assert not untranslated, "\n".join(sorted(set(untranslated)))
-
-
-def test_english_stays_the_default():
-    from mobilenet_lab.exercises import ch01, get_language
-
-    assert get_language() == "en"
-    assert repr(ch01.check_conv_params(12800)).startswith("✅ Correct")
-
-
-def test_language_comes_from_the_environment():
-    code = "from mobilenet_lab.exercises import ch01; print(repr(ch01.check_conv_params(None)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "MOBILENET_LAB_LANG": "ko"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.startswith("⏳ 아직 풀지 않았어요"), result.stdout
-
-
 # --- the sites: search, switcher ---------------------------------------------------------------
 
 
@@ -393,6 +312,7 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             assert heading in markdown.split("\n"), f"{path.name}: no {heading!r}"
             assert english not in markdown, f"{path.name}: the English title is left"
             if has_exercises:  # the editions' own words come from the mobilenet_lab catalog
+                assert tr_in(LANGUAGE, EXERCISE) != EXERCISE, "no translation of 'Exercise'"
                 assert f"{tr_in(LANGUAGE, EXERCISE)} {number}.1" in markdown, path.name
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"

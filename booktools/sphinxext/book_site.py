@@ -20,6 +20,12 @@ outputs instead of executing them (text notebooks such as ``book/status.md`` sti
 ``make test`` sets it because nbval has just re-executed every chapter and compared its outputs
 with the committed ones. (myst-nb's ``auto`` mode would not do: it executes any notebook with one
 code cell without output.)
+
+myst-nb adds the saved widget state and the widget manager's bundle (``nb_ipywidgets_js``:
+require.js and embed-amd.js, 3.7 MB) to every page whose notebook saved widget state, also when
+no widget is shown (every widget output removed): they are kept only on pages that show a widget.
+And a hidden cell's ``<summary>`` ("Show code cell source") loses myst-nb's
+``aria-label="Toggle hidden content"``, a name that is not what it shows (WCAG 2.5.3).
 """
 
 from __future__ import annotations
@@ -72,6 +78,44 @@ def colab_buttons_open_the_reader_edition(
                 button["url"] = colab_url("reader", name, language)
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def widget_manager_only_with_widgets(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list) or WIDGET_VIEW in context.get("body", ""):
+        return
+    bundle = {name for path in app.config.nb_ipywidgets_js for name in (path, f"_static/{path}")}
+    scripts[:] = [
+        script
+        for script in scripts
+        if getattr(script, "filename", script) not in bundle
+        and getattr(script, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+
+
+SUMMARY = '<summary aria-label="Toggle hidden content">\n'
+
+
+def visit_hidden_cell_input(self: Any, node: Any) -> None:
+    from myst_nb.sphinx_ import visit_HideCellInput
+
+    visit_HideCellInput(self, node)
+    start = max(len(self.body) - 4, 0)
+    self.body[start:] = ["<summary>\n" if p == SUMMARY else p for p in self.body[start:]]
+
+
+def summaries_named_by_their_text(app: Any) -> None:
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.add_node(
+        HideCodeCellNode, override=True, html=(visit_hidden_cell_input, depart_HideCellInput)
+    )
+
+
 def committed_outputs_from_environment(app: Any, config: Any) -> None:
     if os.environ.get("BOOK_COMMITTED_OUTPUTS") == "1":
         config.nb_execution_excludepatterns = [*config.nb_execution_excludepatterns, "*.ipynb"]
@@ -83,4 +127,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", drop_launch_buttons_of_text_notebooks, priority=900)
     app.connect("html-page-context", colab_buttons_open_the_reader_edition, priority=900)
+    app.connect("html-page-context", widget_manager_only_with_widgets, priority=900)
+    app.connect("builder-inited", summaries_named_by_their_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
