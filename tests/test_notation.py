@@ -132,8 +132,9 @@ def notebook_prose(path: Path) -> list[tuple[str, str]]:
 
 
 def later_chapter(location: str) -> bool:
-    """A file of a chapter after 7 (its exercises), which this test leaves to that chapter."""
-    match = re.search(r"exercises/ch(\d\d)\.", location)
+    """A file of a chapter after 7 (its notebook, exercises or quiz), which this test leaves to
+    that chapter."""
+    match = re.search(r"(?:exercises/ch|quizzes/ch|book/)(\d\d)[._]", location)
     return bool(match) and match.group(1) not in CHAPTERS
 
 
