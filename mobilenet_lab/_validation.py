@@ -47,12 +47,12 @@ def check_probability(name: str, value: Any) -> float:
 
 
 def check_input_size(name: str, value: Any) -> tuple[int, int, int, int]:
-    """Return ``value`` as ``(N, C, H, W)`` of positive ints, else raise."""
+    """Return ``value`` as ``(B, C, H, W)`` of positive ints, else raise."""
     if not isinstance(value, (tuple, list)) or len(value) != 4:
-        raise ValueError(f"{name} must be a tuple (N, C, H, W) of 4 positive ints, got {value!r}")
+        raise ValueError(f"{name} must be a tuple (B, C, H, W) of 4 positive ints, got {value!r}")
     for v in value:
         if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
             raise ValueError(
-                f"{name} must be a tuple (N, C, H, W) of 4 positive ints, got {value!r}"
+                f"{name} must be a tuple (B, C, H, W) of 4 positive ints, got {value!r}"
             )
     return tuple(int(v) for v in value)  # type: ignore[return-value]

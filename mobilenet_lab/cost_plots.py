@@ -21,6 +21,7 @@ KIND_COLOURS = {
     "pointwise": "#2ca02c",
     "linear": "#9467bd",
 }
+#: The kinds' names (English msgids: shown through :func:`~mobilenet_lab.i18n.tr`).
 KIND_NAMES = {
     "conv": N_("3×3 conv (first layer)"),
     "depthwise": N_("3×3 depthwise"),
@@ -117,7 +118,7 @@ def draw_cost_grid(
     title: str | None = None,
 ):
     """Heat map of mult-adds (millions, log colour scale) for ``(alpha, resolution)`` keys, with
-    each cell's mult-adds and top-1 accuracy written in it."""
+    each cell's mult-adds and top-1 accuracy written in it, labelled in the reader's language."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import LogNorm

@@ -71,7 +71,7 @@ def layer_counts(
     """Per-layer parameters and mult-adds of ``model`` for one forward pass of ``input_size``.
 
     Rows appear in execution order: convolutions, BatchNorms and linear layers.
-    Mult-adds are for the whole input (all ``N`` images).
+    Mult-adds are for the whole input (all B images of the batch).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -143,53 +143,53 @@ def iter_table(rows: list[LayerCount]) -> Iterator[str]:
 
 
 def standard_conv_params(k: int, m: int, n: int) -> int:
-    """Weights of a standard ``k×k`` conv from ``m`` to ``n`` channels: ``k·k·m·n``."""
+    """Weights of a standard D_K×D_K conv from M to N channels: D_K·D_K·M·N."""
     k, m, n = _ints(k=k, m=m, n=n)
     return k * k * m * n
 
 
 def depthwise_conv_params(k: int, m: int) -> int:
-    """Weights of a depthwise ``k×k`` conv over ``m`` channels: ``k·k·m``."""
+    """Weights of a depthwise D_K×D_K conv over M channels: D_K·D_K·M."""
     k, m = _ints(k=k, m=m)
     return k * k * m
 
 
 def pointwise_conv_params(m: int, n: int) -> int:
-    """Weights of a ``1×1`` conv from ``m`` to ``n`` channels: ``m·n``."""
+    """Weights of a 1×1 conv from M to N channels: M·N."""
     m, n = _ints(m=m, n=n)
     return m * n
 
 
 def separable_conv_params(k: int, m: int, n: int) -> int:
-    """Weights of a depthwise separable conv: ``k·k·m + m·n``."""
+    """Weights of a depthwise separable conv: D_K·D_K·M + M·N."""
     return depthwise_conv_params(k, m) + pointwise_conv_params(m, n)
 
 
 def standard_conv_mult_adds(k: int, m: int, n: int, f: int) -> int:
-    """Mult-adds of a standard conv producing an ``f×f`` map: ``k·k·m·n·f·f``."""
+    """Mult-adds of a standard conv producing a D_F×D_F map: D_K·D_K·M·N·D_F·D_F."""
     (f,) = _ints(f=f)
     return standard_conv_params(k, m, n) * f * f
 
 
 def depthwise_conv_mult_adds(k: int, m: int, f: int) -> int:
-    """Mult-adds of a depthwise conv producing an ``f×f`` map: ``k·k·m·f·f``."""
+    """Mult-adds of a depthwise conv producing a D_F×D_F map: D_K·D_K·M·D_F·D_F."""
     (f,) = _ints(f=f)
     return depthwise_conv_params(k, m) * f * f
 
 
 def pointwise_conv_mult_adds(m: int, n: int, f: int) -> int:
-    """Mult-adds of a ``1×1`` conv on an ``f×f`` map: ``m·n·f·f``."""
+    """Mult-adds of a 1×1 conv on a D_F×D_F map: M·N·D_F·D_F."""
     (f,) = _ints(f=f)
     return pointwise_conv_params(m, n) * f * f
 
 
 def separable_conv_mult_adds(k: int, m: int, n: int, f: int) -> int:
-    """Mult-adds of a depthwise separable conv: ``k·k·m·f·f + m·n·f·f``."""
+    """Mult-adds of a depthwise separable conv: D_K·D_K·M·D_F·D_F + M·N·D_F·D_F."""
     return depthwise_conv_mult_adds(k, m, f) + pointwise_conv_mult_adds(m, n, f)
 
 
 def separable_cost_ratio(k: int, n: int) -> float:
-    """Separable / standard cost, the paper's eq. (5): ``1/n + 1/k²`` (independent of ``m``)."""
+    """Separable / standard cost, the paper's eq. (5): 1/N + 1/D_K² (independent of M)."""
     k, n = _ints(k=k, n=n)
     return 1 / n + 1 / k**2
 

@@ -63,7 +63,7 @@ PathLike = str | Path
 
 @dataclass(frozen=True)
 class ImageData:
-    """A train/test pair of ``TensorDataset`` (images ``(N, C, H, W)`` float32, labels int64).
+    """A train/test pair of ``TensorDataset`` (images ``(B, C, H, W)`` float32, labels int64).
 
     ``mean``/``std`` are the per-channel statistics used to normalise every set (computed on the
     training set only); ``classes`` names the labels. ``val`` is a validation split carved out of
@@ -169,7 +169,7 @@ def digits_datasets(
 class RandomAffine:
     """Light augmentation for a batch: a random rotation, scale and shift per image.
 
-    Called as ``aug(images, generator)`` on a batch ``(N, C, H, W)``; the random numbers come from
+    Called as ``aug(images, generator)`` on a batch ``(B, C, H, W)``; the random numbers come from
     ``generator`` only, so a seeded generator gives the same augmented batches every run. Pixels
     that come from outside the image repeat the border (the digits' background).
 
@@ -196,7 +196,7 @@ class RandomAffine:
 
     def __call__(self, images: Tensor, generator: torch.Generator | None = None) -> Tensor:
         if not isinstance(images, Tensor) or images.dim() != 4:
-            raise ValueError("images must be a batch tensor (N, C, H, W)")
+            raise ValueError("images must be a batch tensor (B, C, H, W)")
         n = images.shape[0]
 
         def uniform(low: float, high: float) -> Tensor:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from .i18n import N_, tr
+
 #: Colours of the input channels' slices (R, G, B for an image, then matplotlib's cycle).
 CHANNEL_COLOURS = (
     "#f4a6a6",
@@ -97,7 +99,14 @@ def draw_filter_bank(
 
 def _label(conv: nn.Conv2d) -> str:
     n, depth, kh, kw = filter_shapes(conv)
-    return f"{n} filters of {kh}×{kw}×{depth} = {conv.weight.numel():,} weights"
+    return tr(
+        "{n} filters of {height}×{width}×{depth} = {weights:,} weights",
+        n=n,
+        height=kh,
+        width=kw,
+        depth=depth,
+        weights=conv.weight.numel(),
+    )
 
 
 def draw_figure2(
@@ -105,9 +114,9 @@ def draw_figure2(
     depthwise: nn.Conv2d,
     pointwise: nn.Conv2d,
     titles: Sequence[str] = (
-        "(a) standard convolution",
-        "(b) depthwise convolution",
-        "(c) pointwise (1×1) convolution",
+        N_("(a) standard convolution"),
+        N_("(b) depthwise convolution"),
+        N_("(c) pointwise (1×1) convolution"),
     ),
     per_row: int = 8,
     figsize: tuple[float, float] = (10, 8),
@@ -116,7 +125,8 @@ def draw_figure2(
     by the depthwise filters (b) followed by the pointwise filters (c).
 
     One unit square per weight, so each filter's size is its weight shape; the filters of a
-    layer are drawn ``per_row`` to a line. Returns the matplotlib figure.
+    layer are drawn ``per_row`` to a line. Titles and labels are in the reader's language
+    (:func:`~mobilenet_lab.i18n.tr`). Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
@@ -134,7 +144,7 @@ def draw_figure2(
     for conv, title in zip(reversed(convs), reversed(titles)):
         width, height = draw_filter_bank(ax, conv, y, per_row=per_row)
         widths.append(width)
-        ax.text(0, y + height + 0.4, f"{title}: {_label(conv)}", fontsize=12, va="bottom")
+        ax.text(0, y + height + 0.4, f"{tr(title)}: {_label(conv)}", fontsize=12, va="bottom")
         y += height + row_gap
     separable = depthwise.weight.numel() + pointwise.weight.numel()
     ax.set_xlim(-0.5, max(widths) + 0.5)
@@ -142,8 +152,14 @@ def draw_figure2(
     ax.text(
         0,
         -0.8,
-        f"(b) + (c): {depthwise.weight.numel():,} + {pointwise.weight.numel():,} = "
-        f"{separable:,} weights instead of {standard.weight.numel():,}",
+        tr(
+            "(b) + (c): {depthwise:,} + {pointwise:,} = {separable:,} weights instead of"
+            " {standard:,}",
+            depthwise=depthwise.weight.numel(),
+            pointwise=pointwise.weight.numel(),
+            separable=separable,
+            standard=standard.weight.numel(),
+        ),
         fontsize=12,
         va="top",
         fontweight="bold",
@@ -157,7 +173,7 @@ def draw_figure2(
     ]
     ax.legend(
         handles,
-        [f"reads input channel {c}" for c in range(len(handles))],
+        [tr("reads input channel {c}", c=c) for c in range(len(handles))],
         loc="upper left",
         fontsize=10,
         frameon=False,
@@ -166,8 +182,9 @@ def draw_figure2(
         handlelength=1.2,
     )
     ax.set_title(
-        "The paper's Figure 2 for our layers\n"
-        "(one square per weight, one coloured slice per input channel read)",
+        tr("The paper's Figure 2 for our layers")
+        + "\n"
+        + tr("(one square per weight, one coloured slice per input channel read)"),
         fontsize=12,
     )
     fig.tight_layout()

@@ -79,7 +79,7 @@ class ConvBNAct(nn.Sequential):
 
 
 class StandardConv(ConvBNAct):
-    """A standard ``k×k`` convolution block: every filter spans all input channels."""
+    """A standard D_K×D_K convolution block: every filter spans all input channels."""
 
     def __init__(
         self,
@@ -94,7 +94,7 @@ class StandardConv(ConvBNAct):
 
 
 class DepthwiseConv(ConvBNAct):
-    """A depthwise ``k×k`` convolution block: ``groups=channels``, one filter per channel."""
+    """A depthwise D_K×D_K convolution block: ``groups=channels``, one filter per channel."""
 
     def __init__(
         self, channels: int, kernel_size: int = 3, stride: int = 1, *, activation: str = "relu"
@@ -113,7 +113,7 @@ class PointwiseConv(ConvBNAct):
 
 
 class DepthwiseSeparableConv(nn.Module):
-    """Depthwise ``k×k`` (carries the stride) then pointwise ``1×1``, each with BN and activation."""
+    """Depthwise D_K×D_K (carries the stride) then pointwise ``1×1``, each with BN and activation."""
 
     def __init__(
         self,
@@ -150,11 +150,11 @@ def check_input(x: object, channels: int, where: str) -> None:
     """Raise a clear error unless ``x`` is a 4-D tensor ``(N, channels, H, W)``."""
     if not isinstance(x, Tensor):
         raise TypeError(
-            f"{where} expects a torch.Tensor of shape (N, C, H, W), got {type(x).__name__}"
+            f"{where} expects a torch.Tensor of shape (B, C, H, W), got {type(x).__name__}"
         )
     if x.dim() != 4:
         raise ValueError(
-            f"{where} expects a 4-D input (N, C, H, W), got {x.dim()}-D input of shape {tuple(x.shape)}"
+            f"{where} expects a 4-D input (B, C, H, W), got {x.dim()}-D input of shape {tuple(x.shape)}"
         )
     if x.shape[1] != channels:
         raise ValueError(

@@ -44,7 +44,7 @@ def quantize_int8(
     """Quantize the ONNX model at ``fp32_path`` to INT8 (static, QDQ); write it to ``int8_path``.
 
     Args:
-        calibration: input images ``(N, C, H, W)`` (one tensor, split into batches of
+        calibration: input images ``(B, C, H, W)`` (one tensor, split into batches of
             ``batch_size``, or an iterable of batches) from the training data, never the test
             data: they fix the range of every activation (min/max calibration).
         per_channel: one weight scale per output channel (recommended for depthwise
@@ -64,13 +64,13 @@ def quantize_int8(
     if isinstance(calibration, Tensor):
         if calibration.ndim != 4:
             raise ValueError(
-                f"calibration must be images (N, C, H, W), got shape {tuple(calibration.shape)}"
+                f"calibration must be images (B, C, H, W), got shape {tuple(calibration.shape)}"
             )
         batches = list(calibration.split(batch_size))
     else:
         batches = list(calibration)
     if not batches or not all(isinstance(b, Tensor) and b.ndim == 4 for b in batches):
-        raise ValueError("calibration must hold at least one batch of images (N, C, H, W)")
+        raise ValueError("calibration must hold at least one batch of images (B, C, H, W)")
 
     class _Reader(CalibrationDataReader):
         def __init__(self) -> None:

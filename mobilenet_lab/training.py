@@ -89,7 +89,7 @@ def _tensors(name: str, data: Any) -> tuple[Tensor, Tensor]:
         raise TypeError(f"{name} must hold exactly two tensors (images, labels)")
     x, y = tensors
     if x.dim() != 4 or not x.is_floating_point():
-        raise ValueError(f"{name} images must be a float tensor (N, C, H, W), got {tuple(x.shape)}")
+        raise ValueError(f"{name} images must be a float tensor (B, C, H, W), got {tuple(x.shape)}")
     if y.dim() != 1 or y.dtype != torch.int64 or len(y) != len(x):
         raise ValueError(f"{name} labels must be an int64 tensor (N,) matching the images")
     if len(x) == 0:

@@ -146,6 +146,26 @@ def test_player_is_offline_accessible_and_has_a_still(small):
         assert data["size"] == list(anim.encoded().size)
 
 
+def test_two_panels_have_regions_for_a_phone(small):
+    """A narrow screen's player stacks the panels of the separable animation: each region holds
+    its whole panel (every drawn pixel lies in a region), and one panel only has none."""
+    anim, html = small["separable"]
+    regions = frames_data(html)["regions"]
+    width, height = anim.encoded().size
+    assert len(regions) == 2
+    (a0, a_top, a1, a_bottom), (b0, b_top, b1, b_bottom) = regions
+    assert 0 <= a0 < a1 <= b0 < b1 <= width
+    assert a_top == 0 < b_top and a_bottom == b_bottom == height  # the title is in the first
+    still = np.asarray(Image.open(io.BytesIO(anim.encoded().still)).convert("RGB"))
+    drawn = (still < 250).any(axis=-1)
+    covered = np.zeros_like(drawn)
+    for left, top, right, bottom in regions:
+        covered[top:bottom, left:right] = True
+    assert drawn.any() and not (drawn & ~covered).any()
+    for name in ("standard", "depthwise", "pointwise"):
+        assert frames_data(small[name][1])["regions"] == []
+
+
 def test_player_frames_rebuild_every_frame():
     """The player stacks each frame's changes on the background: that must give every frame."""
     anim = ml.animate_depthwise_conv(**SMALL["depthwise"])

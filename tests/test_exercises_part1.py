@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from mobilenet_lab.exercises import CORRECT, NOT_DONE, WRONG, ch01, ch02, ch03, ch04
+from mobilenet_lab.exercises import CORRECT, NOT_DONE, WRONG, Feedback, ch01, ch02, ch03, ch04
 
 
 def stub(*_args, **_kwargs):
@@ -16,7 +16,7 @@ def stub(*_args, **_kwargs):
 
 
 def status(feedback) -> str:
-    assert isinstance(feedback, ch01.Feedback)
+    assert isinstance(feedback, Feedback)
     text = repr(feedback)
     assert feedback.exercise in text
     return feedback.status
@@ -25,22 +25,34 @@ def status(feedback) -> str:
 # --- reference solutions (as in the notebooks) ----------------------------------------------
 
 
-def one_output(x, weight, o, i, j):
-    """Output channel o at (i, j): the weighted sum over all channels of the k×k patch."""
-    k = weight.shape[-1]
-    return (x[:, i : i + k, j : j + k] * weight[o]).sum()
+def outputs_touched(d_k, m, n):
+    """How many outputs one input value can change."""
+    return d_k * d_k * n
 
 
-def make_depthwise(channels, kernel_size):
-    """A depthwise conv that keeps the map size."""
-    return nn.Conv2d(
-        channels, channels, kernel_size, padding=kernel_size // 2, groups=channels, bias=False
-    )
+def final_map_side(d_f):
+    """Side of MobileNet's last feature map for a d_f×d_f input."""
+    side = d_f
+    for _ in range(5):
+        side = (side + 2 * 1 - 3) // 2 + 1
+    return side
 
 
-def pointwise(x, weight):
-    """A 1×1 conv as one matrix multiply per pixel."""
-    return torch.einsum("om,bmhw->bohw", weight, x)
+def depthwise_mult_adds(d_k, m, d_f, stride):
+    """Mult-adds of a strided depthwise conv."""
+    side = (d_f + 2 * (d_k // 2) - d_k) // stride + 1
+    return d_k * d_k * m * side * side
+
+
+def as_conv1x1(linear):
+    """A 1×1 convolution computing what the linear layer computes at every pixel."""
+    has_bias = linear.bias is not None
+    conv = nn.Conv2d(linear.in_features, linear.out_features, 1, bias=has_bias)
+    with torch.no_grad():
+        conv.weight.copy_(linear.weight[:, :, None, None])
+        if has_bias:
+            conv.bias.copy_(linear.bias)
+    return conv
 
 
 def separable_is_cheaper(k, m, n):
@@ -48,13 +60,13 @@ def separable_is_cheaper(k, m, n):
     return k * k * m + m * n < k * k * m * n
 
 
-def conv_output_size(size, kernel_size, stride, padding):
-    """Output height (or width) of a convolution along one axis."""
-    return (size + 2 * padding - kernel_size) // stride + 1
+def widest_separable(d_k, m, d_f, budget):
+    """Largest N for which the separable conv fits the budget."""
+    return max(0, (budget - d_k * d_k * m * d_f * d_f) // (m * d_f * d_f))
 
 
 def fit_separable(kernel, steps=500, lr=0.05):
-    """Fit depthwise D (M, k, k) and pointwise P (N, M) to kernel by gradient descent."""
+    """Fit depthwise D (M, D_K, D_K) and pointwise P (N, M) to kernel by gradient descent."""
     n, m, k, _ = kernel.shape
     g = torch.Generator().manual_seed(0)
     d = torch.randn(m, k, k, generator=g).requires_grad_()
@@ -68,6 +80,25 @@ def fit_separable(kernel, steps=500, lr=0.05):
     return d.detach(), p.detach()
 
 
+def conv_without_bias(linear):
+    conv = as_conv1x1(linear)
+    if conv.bias is not None:
+        with torch.no_grad():
+            conv.bias.zero_()
+    return conv
+
+
+def conv_transposed(linear):
+    conv = as_conv1x1(linear)
+    with torch.no_grad():
+        conv.weight.copy_(
+            linear.weight.T[:, :, None, None]
+            if conv.weight.shape[0] == conv.weight.shape[1]
+            else conv.weight
+        )
+    return conv
+
+
 CASES = {
     "conv_params": (
         ch01.check_conv_params,
@@ -75,34 +106,29 @@ CASES = {
         [5 * 5 * 32, 5 * 16 * 32, 3 * 3 * 16 * 32, 5 * 5 * 16 * 32 + 32, 12_799, 1e9],
         ["12800", [12_800], torch.ones(3), 12_800.5, True, object()],
     ),
-    "weighted_sum": (
-        ch01.check_weighted_sum,
-        one_output,
+    "one_pixel": (
+        ch01.check_one_pixel,
+        outputs_touched,
         [
-            lambda x, w, o, i, j: (x[0, i : i + 3, j : j + 3] * w[o, 0]).sum(),
-            lambda x, w, o, i, j: (x[:, i : i + 3, j : j + 3] * w[o]).sum(),  # assumes k = 3
-            lambda x, w, o, i, j: (x[:, j : j + w.shape[-1], i : i + w.shape[-1]] * w[o]).sum(),
+            lambda k, m, n: k * k,
+            lambda k, m, n: k * k * m * n,
+            lambda k, m, n: n,
+            lambda k, m, n: k * n,
+            lambda k, m, n: k * k * n + 1,
         ],
-        [
-            lambda x, w, o, i, j: x,
-            lambda x, w, o, i, j: "1.0",
-            lambda x, w, o, i, j: None,
-            lambda x, w, o, i, j: 1 / 0,
-            42,
-        ],
+        [lambda k, m, n: "144", lambda k, m, n: [144], lambda k: 9, lambda k, m, n: 1 / 0, 144],
     ),
-    "output_size": (
-        ch01.check_output_size,
-        conv_output_size,
+    "final_map": (
+        ch01.check_final_map,
+        final_map_side,
         [
-            lambda n, k, s, p: (n + 2 * p - k) // s,
-            lambda n, k, s, p: (n + p - k) // s + 1,
-            lambda n, k, s, p: (n - k) // s + 1,
-            lambda n, k, s, p: (n + 2 * p - k) / s + 1,
-            lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-            lambda n, k, s, p: n // s,
+            lambda d: d // 32,
+            lambda d: d / 32,
+            lambda d: -(-d // 16),
+            lambda d: -(-d // 64),
+            lambda d: 7,
         ],
-        [lambda n, k, s, p: "4", lambda n, k, s, p: [4], lambda n, k: 1, 7],
+        [lambda d: "7", lambda d: [7], lambda: 7, lambda d: None, 7],
     ),
     "depthwise_params": (
         ch02.check_depthwise_params,
@@ -110,17 +136,16 @@ CASES = {
         [3 * 3 * 32 * 32, 288 + 64, 9, 32, 289],
         ["288", np.zeros(3), 288.25, (288,)],
     ),
-    "make_depthwise": (
-        ch02.check_make_depthwise,
-        make_depthwise,
+    "strided_depthwise": (
+        ch02.check_strided_depthwise,
+        depthwise_mult_adds,
         [
-            lambda c, k: nn.Conv2d(c, c, k, padding=k // 2, bias=False),
-            lambda c, k: nn.Conv2d(c, c, k, groups=c, bias=False),
-            lambda c, k: nn.Conv2d(c, c, k, padding=k // 2, groups=c),
-            lambda c, k: nn.Conv2d(c, c, 3, padding=1, groups=c, bias=False),
-            lambda c, k: nn.Conv2d(c, 2 * c, k, padding=k // 2, groups=c, bias=False),
+            lambda k, m, f, s: k * k * m * f * f,
+            lambda k, m, f, s: k * k * m * (f // s) ** 2,
+            lambda k, m, f, s: k * k * m * m * ((f - 1) // s + 1) ** 2,
+            lambda k, m, f, s: k * k * m * f * f / (s * s),
         ],
-        [lambda c, k: "conv", lambda c, k: nn.Linear(c, c), lambda c, k: None, 3],
+        [lambda k, m, f, s: "many", lambda k, m, f, s: None, lambda k: 1, 3],
     ),
     "pointwise_params": (
         ch03.check_pointwise_params,
@@ -128,15 +153,18 @@ CASES = {
         [3 * 3 * 32 * 64, 32 * 64 + 128, 32 * 64 + 64, 96, 2047],
         ["2048", [2048], 2048.5],
     ),
-    "pointwise_matmul": (
-        ch03.check_pointwise_matmul,
-        pointwise,
+    "linear_as_conv": (
+        ch03.check_linear_as_conv,
+        as_conv1x1,
         [
-            lambda x, w: torch.einsum("mo,bmhw->bohw", w, x),
-            lambda x, w: torch.einsum("om,bmhw->bohw", w, x) + 1,
-            lambda x, w: torch.einsum("om,bmhw->bohw", w, x).sum(1, keepdim=True),
+            lambda lin: nn.Conv2d(lin.in_features, lin.out_features, 1),
+            lambda lin: nn.Conv2d(lin.in_features, lin.out_features, 3, padding=1),
+            lambda lin: nn.Conv2d(lin.out_features, lin.in_features, 1),
+            lambda lin: nn.Conv2d(lin.in_features, lin.out_features, 1, bias=False),
+            conv_without_bias,
+            conv_transposed,
         ],
-        [lambda x, w: x.numpy(), lambda x, w: x.permute(0, 2, 3, 1), lambda x, w: w @ x, "f"],
+        [lambda lin: lin, lambda lin: "conv", lambda lin: None, lambda: 1, 5],
     ),
     "separable_params": (
         ch04.check_separable_params,
@@ -155,6 +183,18 @@ CASES = {
         ],
         [lambda k, m, n: "yes", lambda k, m, n: 1, lambda k, m, n: None, lambda k: True],
     ),
+    "budget_width": (
+        ch04.check_budget_width,
+        widest_separable,
+        [
+            lambda k, m, f, b: (b - k * k * m * f * f) // (m * f * f),
+            lambda k, m, f, b: b // (k * k * m * f * f),
+            lambda k, m, f, b: b // (m * f * f),
+            lambda k, m, f, b: max(0, -((k * k * m * f * f - b) // (m * f * f))),
+            lambda k, m, f, b: max(0, (b - k * k * m * f * f) / (m * f * f)),
+        ],
+        [lambda k, m, f, b: "wide", lambda k, m, f, b: [1], lambda k: 1, 4599],
+    ),
     "fit_separable": (
         ch04.check_fit_separable,
         fit_separable,
@@ -165,12 +205,6 @@ CASES = {
             lambda k: (torch.ones(k.shape[1], 3, 3), torch.ones(k.shape[1], k.shape[0])),
         ],
         [lambda k: k, lambda k: (1, 2), lambda k: None, lambda k: (k, k, k), "fit"],
-    ),
-    "table3_speedup": (
-        ch04.check_table3_speedup,
-        (3 * 3 * 512 * 512 * 14 * 14) / (3 * 3 * 512 * 14 * 14 + 512 * 512 * 14 * 14),
-        [9, 8, 1 / 8.84, 5.76, float("nan")],
-        ["fast", [8.8], object(), True],
     ),
 }
 
@@ -215,23 +249,31 @@ def test_integer_valued_floats_count_as_whole_numbers():
 def test_hints_name_the_mistake():
     assert "one channel" in ch01.check_conv_params(5 * 5 * 32).message
     assert "standard" in ch02.check_depthwise_params(9216).message
+    assert "one input channel" in ch01.check_one_pixel(lambda k, m, n: k * k * m * n).message
+    assert "square" in ch01.check_one_pixel(lambda k, m, n: k * n).message
+    assert "rounding down" in ch01.check_final_map(lambda d: d // 32).message
+    assert "four" in ch01.check_final_map(lambda d: -(-d // 16)).message
+    assert "stride" in ch02.check_strided_depthwise(lambda k, m, f, s: k * k * m * f * f).message
     assert (
-        "groups"
-        in ch02.check_make_depthwise(
-            lambda c, k: nn.Conv2d(c, c, k, padding=k // 2, bias=False)
+        "odd" in ch02.check_strided_depthwise(lambda k, m, f, s: k * k * m * (f // s) ** 2).message
+    )
+    assert "transposed" in ch03.check_linear_as_conv(conv_transposed).message
+    assert (
+        "1×1 kernel"
+        in ch03.check_linear_as_conv(
+            lambda lin: nn.Conv2d(lin.in_features, lin.out_features, 3, padding=1)
+        ).message
+    )
+    assert "k=1" in ch04.check_when_cheaper(lambda k, m, n: True).message
+    assert (
+        "no N fits"
+        in ch04.check_budget_width(
+            lambda k, m, f, b: (b - k * k * m * f * f) // (m * f * f)
         ).message
     )
     assert (
-        "transposed"
-        in ch03.check_pointwise_matmul(lambda x, w: torch.einsum("mo,bmhw->bohw", w, x)).message
+        "standard" in ch04.check_budget_width(lambda k, m, f, b: b // (k * k * m * f * f)).message
     )
-    assert "k=1" in ch04.check_when_cheaper(lambda k, m, n: True).message
-    assert "inverse" in ch04.check_table3_speedup(1 / 8.84).message
-    assert (
-        "round down"
-        in ch01.check_output_size(lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1).message
-    )
-    assert "both sides" in ch01.check_output_size(lambda n, k, s, p: (n + p - k) // s + 1).message
     assert (
         "swapped"
         in ch04.check_fit_separable(
@@ -246,12 +288,14 @@ def test_fit_feedback_compares_with_the_svd():
 
 
 def test_hints_do_not_give_the_code_away():
-    make_hint = ch02.check_make_depthwise.record.hint
-    assert "groups=channels" not in make_hint and "padding=" not in make_hint
-    assert "einsum(" not in ch03.check_pointwise_matmul.record.hint
-    assert "x[:, i" not in ch01.check_weighted_sum.record.hint
-    size_hint = ch01.check_output_size.record.hint
-    assert "// stride" not in size_hint and "+ 1" not in size_hint
+    assert "d_k * d_k" not in ch01.check_one_pixel.record.hint
+    assert (
+        "// 2" not in ch01.check_final_map.record.hint
+        and "32" not in ch01.check_final_map.record.hint
+    )
+    assert "//" not in ch02.check_strided_depthwise.record.hint
+    assert "[:, :, None, None]" not in ch03.check_linear_as_conv.record.hint
+    assert "max(" not in ch04.check_budget_width.record.hint
 
 
 def test_every_checker_has_an_exercise_label():

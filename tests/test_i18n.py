@@ -151,29 +151,37 @@ def _chapter1_feedback():
     def stub(*_args):
         raise NotImplementedError
 
-    def weighted_sum(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[:, i : i + k, j : j + k] * weight[o]).sum()
+    def final_map_side(d_f):
+        for _ in range(5):
+            d_f = (d_f + 2 - 3) // 2 + 1
+        return d_f
 
-    def one_channel(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[0, i : i + k, j : j + k] * weight[o, 0]).sum()
-
-    sizes = [
-        lambda n, k, s, p: (n + 2 * p - k) // s + 1,
-        lambda n, k, s, p: (n + 2 * p - k) // s,
-        lambda n, k, s, p: (n + p - k) // s + 1,
-        lambda n, k, s, p: (n - k) // s + 1,
-        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-        lambda n, k, s, p: n,
-        lambda n, k, s, p: n / 2,
-        lambda n, k, s, p: "7",
+    sides = [
+        final_map_side,
+        lambda d: d // 32,
+        lambda d: (d - 3) // 2 + 1,
+        lambda d: -(-d // 16),
+        lambda d: -(-d // 64),
+        lambda d: d,
+        lambda d: d / 32,
+        lambda d: "7",
     ]
-    yield from (ch01.check_output_size(f) for f in [*sizes, stub, None])
+    yield from (ch01.check_final_map(f) for f in [*sides, stub, None])
     for answer in (12800, 800, 400, 7200, 2560, 12832, 12801, 5, "many", 1.5, None):
         yield ch01.check_conv_params(answer)
-    for f in (weighted_sum, one_channel, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, 7, stub):
-        yield ch01.check_weighted_sum(f)
+    touched = [
+        lambda k, m, n: k * k * n,
+        lambda k, m, n: k * k,
+        lambda k, m, n: k * k * m * n,
+        lambda k, m, n: n,
+        lambda k, m, n: k * n,
+        lambda k, m, n: 0,
+        lambda *a: "x",
+        lambda *a: 1 / 0,
+        7,
+        stub,
+    ]
+    yield from (ch01.check_one_pixel(f) for f in touched)
 
 
 @pytest.fixture

@@ -12,29 +12,23 @@ def test_depthwise_params_counted_by_torch(dw_params_32):
     assert dw_params_32 == sum(p.numel() for p in conv.parameters())
 
 
-@hidden("ex-02-make-depthwise")
-def test_make_depthwise_other_sizes(make_depthwise):
+@hidden("ex-02-strided-depthwise")
+def test_strided_depthwise_counted_on_real_layers(depthwise_mult_adds):
     import torch
 
-    for channels, k in ((1, 1), (7, 5), (4, 7)):
-        conv = make_depthwise(channels, k)
-        x = torch.randn(2, channels, 9, 10)
-        assert conv(x).shape == x.shape, (channels, k)
-        assert sum(p.numel() for p in conv.parameters()) == k * k * channels
+    import mobilenet_lab as ml
 
-
-@hidden("ex-02-make-depthwise")
-def test_make_depthwise_filters_each_channel_alone(make_depthwise):
-    import torch
-
-    torch.manual_seed(0)
-    conv = make_depthwise(5, 3)
-    x = torch.randn(1, 5, 6, 6)
-    y = torch.randn(1, 5, 6, 6)
-    y[:, 1:] = x[:, 1:]  # only channel 0 differs
-    with torch.no_grad():
-        diff = (conv(x) - conv(y)).abs().sum(dim=(0, 2, 3))
-    assert diff[0] > 0 and float(diff[1:].max()) == 0.0
+    for k, m, side, stride in (
+        (3, 128, 56, 2),
+        (3, 5, 15, 2),
+        (5, 4, 9, 3),
+        (7, 2, 8, 1),
+        (1, 3, 6, 2),
+    ):
+        conv = torch.nn.Conv2d(m, m, k, stride, padding=k // 2, groups=m, bias=False)
+        want = ml.count_mult_adds(conv, (1, m, side, side))
+        got = depthwise_mult_adds(k, m, side, stride)
+        assert type(got) is int and got == want, (k, m, side, stride, got, want)
 
 
 WRONG = ("ex-02-depthwise-params", "dw_params_32 = 3 * 3 * 32 * 32")

@@ -12,22 +12,28 @@ def test_pointwise_params_counted_by_torch(pw_params_32_64):
     assert pw_params_32_64 == sum(p.numel() for p in conv.parameters())
 
 
-@hidden("ex-03-pointwise-matmul")
-def test_pointwise_matmul_matches_conv2d(pointwise):
-    import torch
-    import torch.nn.functional as F
+@hidden("ex-03-linear-as-conv")
+def test_linear_as_conv_is_the_classifier_at_every_pixel(as_conv1x1):
+    import copy
 
-    g = torch.Generator().manual_seed(3)
-    for b, m, n, h, w in ((3, 1, 7, 5, 9), (1, 6, 1, 1, 1), (2, 4, 4, 3, 2)):
-        x = torch.randn(b, m, h, w, generator=g)
-        weight = torch.randn(n, m, generator=g)
-        got = pointwise(x, weight)
-        want = F.conv2d(x, weight[:, :, None, None])
-        assert tuple(got.shape) == tuple(want.shape), (b, m, n, h, w)
-        assert torch.allclose(got, want, atol=1e-5)
+    import torch
+
+    g = torch.Generator().manual_seed(33)
+    for m, n, bias in ((1024, 1000, True), (7, 2, False), (1, 9, True)):
+        linear = torch.nn.Linear(m, n, bias=bias)
+        conv = as_conv1x1(copy.deepcopy(linear))
+        assert isinstance(conv, torch.nn.Conv2d) and conv.kernel_size == (1, 1)
+        x = torch.randn(2, m, 7, 5, generator=g)
+        with torch.no_grad():
+            want = linear(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+            assert torch.allclose(conv(x), want, atol=1e-4), (m, n, bias)
+            # averaging the map's scores = the linear layer on the pooled features
+            pooled = conv(x).mean(dim=(2, 3))
+            assert torch.allclose(pooled, linear(x.mean(dim=(2, 3))), atol=1e-4)
 
 
 WRONG = (
-    "ex-03-pointwise-matmul",
-    'def pointwise(x, weight):\n    return torch.einsum("om,bmhw->bohw", weight.T, x)',
+    "ex-03-linear-as-conv",
+    "def as_conv1x1(linear):\n"
+    "    return torch.nn.Conv2d(linear.in_features, linear.out_features, 1)",
 )

@@ -24,15 +24,19 @@ def test_when_cheaper_every_shape(separable_is_cheaper):
                 assert isinstance(got, bool) and got == want, (k, m, n)
 
 
-@hidden("ex-04-table3-speedup")
-def test_table3_speedup_from_the_counts(table3_speedup):
+@hidden("ex-04-budget-width")
+def test_budget_width_is_the_widest_that_fits(widest_separable):
     import mobilenet_lab as ml
 
-    want = ml.standard_conv_mult_adds(3, 512, 512, 14) / ml.separable_conv_mult_adds(
-        3, 512, 512, 14
-    )
-    assert isinstance(table3_speedup, float)
-    assert abs(table3_speedup - want) < 1e-9
+    budgets = (0, 1, 10**4, 123_457, 10**6)
+    small = ((3, 64, 56), (5, 6, 10), (1, 3, 7), (7, 2, 3))
+    cases = [(*layer, budget) for layer in small for budget in budgets]
+    for k, m, side, budget in [*cases, (3, 1024, 7, 10**8), (3, 512, 14, 462_422_016)]:
+        want = 0  # the widest N that fits, found by trying every N
+        while ml.separable_conv_mult_adds(k, m, want + 1, side) <= budget:
+            want += 1
+        got = widest_separable(k, m, side, budget)
+        assert type(got) is int and got == want, (k, m, side, budget, got, want)
 
 
 @hidden("ex-04-fit-separable")
@@ -50,4 +54,4 @@ def test_fit_separable_other_filters(fit_separable):
     assert float(error) < 0.05, float(error)
 
 
-WRONG = ("ex-04-table3-speedup", "table3_speedup = 9.0")
+WRONG = ("ex-04-separable-params", "sep_params_32_64 = 3 * 3 * 32 * 64")

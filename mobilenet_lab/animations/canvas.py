@@ -197,7 +197,7 @@ def link(ax, points: list[tuple[float, float]], colour):
     return line
 
 
-def label(ax, x: float, y: float, text: str, **kwargs) -> None:
-    """A small label (column headings, channel numbers), in the book's font."""
+def label(ax, x: float, y: float, text: str, **kwargs):
+    """A small label (column headings, channel numbers), in the book's font; returns it."""
     kwargs.setdefault("fontsize", LABEL_FONT)
-    ax.text(x, y, text, **kwargs)
+    return ax.text(x, y, text, **kwargs)

@@ -99,9 +99,9 @@ def _standard_spec(x: torch.Tensor, conv: nn.Conv2d, name: str = "") -> PanelSpe
 
 
 def animate_standard_conv(m: int = 3, n: int = 2, size: int = 5, k: int = 3) -> ConvAnimation:
-    """A standard ``k×k`` convolution from ``m`` to ``n`` channels on a ``size×size`` input
-    ('same' zero padding), one output position per frame: the window is outlined on all ``m``
-    input channels at once, and every filter reads every one of them."""
+    """A standard D_K×D_K convolution (D_K = ``k``) from M = ``m`` to N = ``n`` channels on a
+    ``size×size`` input ('same' zero padding), one output position per frame: the window is
+    outlined on all M input channels at once, and every filter reads every one of them."""
     m, n, size, k = _checked(m, size, k, n)
     x = integer_input(m, size)
     spec = _standard_spec(x, integer_conv(m, n, k))
@@ -123,8 +123,8 @@ def animate_standard_conv(m: int = 3, n: int = 2, size: int = 5, k: int = 3) -> 
 
 
 def animate_depthwise_conv(m: int = 3, size: int = 5, k: int = 3) -> ConvAnimation:
-    """A depthwise ``k×k`` convolution over ``m`` channels (``groups=m``) on a ``size×size``
-    input, one output position per frame: each channel's window is read by its own filter only,
+    """A depthwise D_K×D_K convolution (D_K = ``k``) over M = ``m`` channels (``groups=m``) on a
+    ``size×size`` input, one output position per frame: each channel's window is read by its own filter only,
     and writes its own output channel (drawn in the same colour)."""
     m, _, size, k = _checked(m, size, k)
     x = integer_input(m, size)
@@ -148,8 +148,8 @@ def animate_depthwise_conv(m: int = 3, size: int = 5, k: int = 3) -> ConvAnimati
 
 
 def animate_pointwise_conv(m: int = 3, n: int = 4, size: int = 5) -> ConvAnimation:
-    """A pointwise (``1×1``) convolution from ``m`` to ``n`` channels on a ``size×size`` input,
-    one pixel per frame: the pixel's column of ``m`` values is read by every filter, and each
+    """A pointwise (1×1) convolution from M = ``m`` to N = ``n`` channels on a ``size×size``
+    input, one pixel per frame: the pixel's column of M values is read by every filter, and each
     filter writes one output channel at that pixel."""
     m, n, size, _ = _checked(m, size, 1, n)
     x = integer_input(m, size)
@@ -172,8 +172,8 @@ def animate_pointwise_conv(m: int = 3, n: int = 4, size: int = 5) -> ConvAnimati
 
 
 def animate_separable_conv(m: int = 3, n: int = 4, size: int = 5, k: int = 3) -> ConvAnimation:
-    """A depthwise separable convolution (depthwise ``k×k``, then pointwise ``1×1`` to ``n``
-    channels) beside the standard ``k×k`` convolution it factorises, with the running mult-adds
+    """A depthwise separable convolution (depthwise D_K×D_K, D_K = ``k``, then pointwise 1×1 to
+    N = ``n`` channels) beside the standard D_K×D_K convolution it factorises, with the running mult-adds
     of each. The standard layer's kernel is the pair's :func:`~mobilenet_lab.factorised_kernel`,
     so both write the same numbers; only the cost differs."""
     m, n, size, k = _checked(m, size, k, n)

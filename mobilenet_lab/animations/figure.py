@@ -1,8 +1,14 @@
 """The figure every frame is drawn on: a title, one or two panels side by side, and under each
-panel its running count of mult-adds and what one output position costs."""
+panel its running count of mult-adds and what one output position costs.
+
+With two panels the frame also records where each panel lies (its *region*, with its labels):
+on a narrow screen the player shows the regions one above the other instead of shrinking the
+whole picture (the title is wrapped to the first panel's width, so it stays in the first
+region)."""
 
 from __future__ import annotations
 
+import math
 import textwrap
 from dataclasses import dataclass
 
@@ -25,6 +31,7 @@ MIN_WIDTH = 24.0  # room for the title and the player's controls
 PANEL_GAP = 4.0
 HEAD = 2.2  # room above a panel for its headings (and its name when there are two)
 FOOT = 3.4  # room below a panel for its counter and its formula
+REGION_PAD = 4  # pixels around a panel's region
 
 
 @dataclass(frozen=True)
@@ -53,20 +60,46 @@ def _wrap(fig, text, width_px: float, fontsize: float) -> str:
 
 def _draw_panels(ax, x: torch.Tensor, specs: list[PanelSpec], height: float):
     """Draw the panels side by side from ``MARGIN``, each with its name, counter and formula;
-    returns them, their counters and where the last one ends."""
-    panels, counters, right = [], [], MARGIN
+    returns them, their counters, where each one starts and ends, and each one's labels."""
+    panels, counters, spans, labels, right = [], [], [], [], MARGIN
     for spec in specs:
         panel, end = draw_panel(ax, x, spec.layers, spec.outputs, right, 0.0, height, spec.headings)
+        texts = [canvas.label(ax, right, -height - 2.3, spec.formula, va="top")]
         if spec.name:
             name_font = {"fontsize": COUNT_FONT, "fontweight": "bold"}
-            canvas.label(ax, right, HEAD + 0.6, spec.name, va="bottom", **name_font)
+            texts.append(canvas.label(ax, right, HEAD + 0.6, spec.name, va="bottom", **name_font))
         counter = ax.text(right, -height - 1.0, "", fontsize=COUNT_FONT, fontweight="bold")
         counter.set_verticalalignment("top")
         counters.append(counter)
-        canvas.label(ax, right, -height - 2.3, spec.formula, va="top")
         panels.append(panel)
+        spans.append((right, end))
+        labels.append(texts)
         right = end + PANEL_GAP
-    return panels, counters, right - PANEL_GAP
+    return panels, counters, spans, labels
+
+
+def _regions(fig, ax, spans, labels, title) -> tuple[tuple[int, int, int, int], ...]:
+    """Each panel's region of the frame, ``(left, top, right, bottom)`` in pixels from its
+    top-left corner: the panel and its labels, the first one with the title above it, the
+    others from below the title. None for a single panel."""
+    if len(spans) < 2:
+        return ()
+    renderer = fig.canvas.get_renderer()
+    width, height = int(renderer.width), int(renderer.height)  # the frames' pixels
+    below_title = height - math.floor(title.get_window_extent(renderer).y0)
+    regions = []
+    for index, ((start, end), texts) in enumerate(zip(spans, labels)):
+        left, right = (ax.transData.transform((v, 0))[0] for v in (start, end))
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            left, right = min(left, box.x0), max(right, box.x1)
+        top = 0 if index == 0 else below_title
+        box = (math.floor(left) - REGION_PAD, top, math.ceil(right) + REGION_PAD, height)
+        regions.append((max(0, box[0]), box[1], min(width, box[2]), box[3]))
+    for a, b in zip(regions, regions[1:]):  # neighbours meet at most, never overlap
+        if a[2] > b[0]:
+            raise ValueError(f"animation panels overlap: {a} and {b}")
+    return tuple(regions)
 
 
 def render(title: str, x: torch.Tensor, specs: list[PanelSpec], steps: list[Step]) -> Frames:
@@ -80,24 +113,30 @@ def render(title: str, x: torch.Tensor, specs: list[PanelSpec], steps: list[Step
     ax = fig.add_axes((0, 0, 1, 1))
     ax.axis("off")
     height = max(panel_height(x, spec.layers) for spec in specs)
-    panels, counters, end = _draw_panels(ax, x, specs, height)
+    panels, counters, spans, labels = _draw_panels(ax, x, specs, height)
+    end = spans[-1][1]
     width = max(end + MARGIN, MIN_WIDTH)
     left = -(width - end - MARGIN) / 2  # a narrow picture is centred
-    title = _wrap(fig, title, (width - 2 * MARGIN) * CELL_INCH * DPI, TITLE_FONT)
+    # the title fits the first panel when there are two (it heads the first region)
+    title_width = (spans[0][1] - spans[0][0]) if len(spans) > 1 else width - 2 * MARGIN
+    title = _wrap(fig, title, title_width * CELL_INCH * DPI, TITLE_FONT)
     lines = title.count("\n") + 1
     top = HEAD + (1.9 if any(s.name for s in specs) else 0.0) + 0.35 + 1.5 * lines
-    ax.text(left + MARGIN, top - 0.4, title, fontsize=TITLE_FONT, va="top", linespacing=1.3)
+    heading = ax.text(
+        left + MARGIN, top - 0.4, title, fontsize=TITLE_FONT, va="top", linespacing=1.3
+    )
     fig.set_size_inches(width * CELL_INCH, (top + height + FOOT) * CELL_INCH)
     ax.set_xlim(left, left + width)
     ax.set_ylim(-height - FOOT, top)
-    return _frames(fig, ax, specs, panels, counters, steps)
+    regions = _regions(fig, ax, spans, labels, heading)
+    return _frames(fig, ax, specs, panels, counters, steps, regions)
 
 
 def _grab(fig) -> np.ndarray:
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
 
-def _frames(fig, ax, specs, panels, counters, steps) -> Frames:
+def _frames(fig, ax, specs, panels, counters, steps, regions) -> Frames:
     """Draw the static picture once, then each step on top of it (matplotlib's blitting: the
     cells written so far stay in the restored region). Lines and highlights are kept as
     vectors, and drawn on the last frame only, for the still."""
@@ -128,4 +167,4 @@ def _frames(fig, ax, specs, panels, counters, steps) -> Frames:
         for spec, panel in zip(specs, panels)
     }
     colours = canvas.drawn_colours(panels[0].values[0].shape[0])
-    return Frames(background, layers, shapes, _grab(fig), drawn, colours)
+    return Frames(background, layers, shapes, _grab(fig), drawn, colours, regions)

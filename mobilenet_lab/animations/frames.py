@@ -37,17 +37,20 @@ class Frames:
     still: np.ndarray
     drawn: dict[str, int]
     colours: list[tuple[int, int, int]]  # colours to keep exactly (thin lines and highlights)
+    regions: tuple[tuple[int, int, int, int], ...] = ()  # panels, for a narrow screen
 
 
 @dataclass(frozen=True)
 class Encoded:
-    """The stored animation: background, per-frame changes (PNG) and shapes (SVG), the still."""
+    """The stored animation: background, per-frame changes (PNG) and shapes (SVG), the still,
+    and where its panels lie (``(left, top, right, bottom)`` pixels; none for one panel)."""
 
     background: bytes
     changes: list[bytes]
     shapes: list[str]
     still: bytes
     size: tuple[int, int]
+    regions: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def _points(artist) -> np.ndarray:
@@ -161,4 +164,5 @@ def encode(frames: Frames) -> Encoded:
         list(frames.shapes),
         _png(nearest(frames.still, colours, table), palette),
         (width, height),
+        frames.regions,
     )

@@ -64,6 +64,7 @@ def player_html(encoded: Encoded, alt: str, interval_ms: int, label: str) -> str
         "background": _b64(encoded.background),
         "changes": [_b64(png) for png in encoded.changes],
         "shapes": encoded.shapes,
+        "regions": [list(region) for region in encoded.regions],
     }
     # "<" escaped: the JSON (SVG shapes, labels) cannot close its <script>
     frames = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")

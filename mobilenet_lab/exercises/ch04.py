@@ -13,7 +13,7 @@ from ._records import record, standard_checker
 
 check_separable_params = standard_checker("ex-04-separable-params")
 check_when_cheaper = standard_checker("ex-04-when-cheaper")
-check_table3_speedup = standard_checker("ex-04-table3-speedup")
+check_budget_width = standard_checker("ex-04-budget-width")
 
 
 def _relative_error(kernel: torch.Tensor, approx: torch.Tensor) -> float:
@@ -68,9 +68,9 @@ def _fit_one(fit_separable: Any, what: str, kernel: torch.Tensor) -> Feedback | 
 
 @checker(record("ex-04-fit-separable"))
 def check_fit_separable(fit_separable: Any) -> Feedback:
-    """``fit_separable(kernel)`` returns ``(D, P)``, depthwise ``(M, k, k)`` and pointwise
+    """``fit_separable(kernel)`` returns ``(D, P)``, depthwise ``(M, D_K, D_K)`` and pointwise
     ``(N, M)`` weights whose factorised kernel ``P[o, c] · D[c]`` is close to ``kernel``
-    ``(N, M, k, k)``: as close as the SVD's best rank-1 approximation allows."""
+    ``(N, M, D_K, D_K)``: as close as the SVD's best rank-1 approximation allows."""
     report: dict[str, Any] = {}
     for number, (what, kernel) in enumerate(_fit_kernels(), start=1):
         result = _fit_one(fit_separable, what, kernel)

@@ -11,6 +11,9 @@
 // correct one marked correct, each with its feedback, in the page's language (the Korean chapters
 // show the Korean quiz, the English ones the English quiz, the other one hidden). Screenshots go
 // to _build/screenshots/ (the quiz, answered, also on its own: <page>__quiz.png).
+// Every convolution animation (mobilenet_lab.animations) goes live, its "Next step" button moves
+// it one step, the still stands in for it with reduced motion, and on a 390-px phone an
+// animation of two panels shows them one above the other, neither shrunk below 60%.
 // The Korean site (_build/html/ko/, issue 13) is opened as well, page by page: its Colab buttons
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
@@ -98,6 +101,7 @@ async function checkPage(context, origin, page, failures) {
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
   info.quiz = CHAPTERS.has(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
+  info.animations = await checkAnimations(tab, fail);
   await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
   // WCAG before the screenshot: a full-page screenshot resizes the viewport behind the page's back
   // (the page's check of its scrolling boxes runs during it, and no resize tells it of the return)
@@ -166,6 +170,55 @@ async function checkQuiz(tab, page, fail) {
   // leave the page as the other pages are screenshot: at the top, nothing focused
   await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   return questions;
+}
+
+// The animations' players (mobilenet_lab/assets/animation_player.js): live, stepping, a still
+// with reduced motion, stacked panels on a phone. Returns how many the page has.
+async function checkAnimations(tab, fail) {
+  const count = await tab.locator(".mnl-anim").count();
+  for (let i = 0; i < count; i++) {
+    const anim = tab.locator(".mnl-anim").nth(i);
+    if (!(await anim.evaluate((el) => el.classList.contains("mnl-live")))) {
+      fail(`animation ${i + 1}: the player did not start`);
+      continue;
+    }
+    const step = () => anim.locator(".mnl-anim-bar output").innerText();
+    const before = await step();
+    await anim.locator(".mnl-anim-bar button").nth(3).click();  // "Next step"
+    const after = await step();
+    if (!/^1 \/ \d+$/.test(before) || !after.startsWith("2 /")) {
+      fail(`animation ${i + 1}: "Next step" went from "${before}" to "${after}"`);
+    }
+  }
+  if (!count) return 0;
+  await tab.emulateMedia({ reducedMotion: "reduce" });
+  const still = await tab.evaluate(() => [...document.querySelectorAll(".mnl-anim")].map((el) => ({
+    player: el.querySelector(".mnl-player").offsetParent !== null,
+    still: el.querySelector(".mnl-still").offsetParent !== null,
+  })));
+  await tab.emulateMedia({ reducedMotion: "no-preference" });
+  still.forEach((s, i) => {
+    if (s.player || !s.still) fail(`animation ${i + 1}: reduced motion shows ${JSON.stringify(s)}`);
+  });
+  const size = tab.viewportSize();
+  await tab.setViewportSize({ width: 390, height: 844 });
+  await tab.waitForTimeout(200);  // the players' ResizeObservers
+  const phone = await tab.evaluate(() => [...document.querySelectorAll(".mnl-anim")].map((el) => {
+    const data = JSON.parse(el.querySelector(".mnl-frames").textContent);
+    const shown = [...el.querySelectorAll(el.classList.contains("mnl-stacked") ? ".mnl-view" : ".mnl-whole")]
+      .filter((v) => v.closest(".mnl-player") && v.offsetParent !== null);
+    const natural = data.regions.length > 1 && el.classList.contains("mnl-stacked")
+      ? data.regions.map((r) => r[2] - r[0]) : [data.size[0]];
+    return { panels: data.regions.length, stacked: el.classList.contains("mnl-stacked"),
+      scales: shown.map((v, j) => v.getBoundingClientRect().width / natural[j]) };
+  }));
+  await tab.setViewportSize(size);
+  phone.forEach((p, i) => {
+    if ((p.panels > 1 && !p.stacked) || !p.scales.length || Math.min(...p.scales) < 0.6) {
+      fail(`animation ${i + 1} on a 390-px phone: ${JSON.stringify(p)}`);
+    }
+  });
+  return count;
 }
 
 function checkColab(page, links, failures) {
@@ -286,8 +339,9 @@ async function main() {
     for (const page of all) {
       const r = results[page];
       const quiz = r.quiz ? `, a ${r.quiz}-question quiz answered` : "";
+      const anims = r.animations ? `, ${r.animations} animation(s) played` : "";
       const pending = r.axe.filter((v) => PENDING_RULES.has(v.rule)).map((v) => `, ${v.count}× ${v.rule} (pending)`).join("");
-      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links${quiz}; `
+      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links${quiz}${anims}; `
         + `${(r.weight.bytes / 1e6).toFixed(2)} MB in ${r.weight.requests} requests, ${r.phone.scrollWidth} px at phone width${pending}`);
     }
     checkLinks(origin, results, failures);
