@@ -17,6 +17,9 @@ CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 # The Korean site (issue 13): the same sources, translated by locale/ko/LC_MESSAGES/*.po.
 KO_BUILD := $(BIN)/python -m booktools.translation html --language ko -W
+# Its outputs: the Korean reader edition, run as the Colab-faithful run runs it (`make colab` runs
+# it too, with the English reader edition under nbval and the Korean student edition).
+KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading
@@ -30,15 +33,18 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript),
-## then the Korean site into _build/html/ko (locale/ko; renders the committed outputs).
+## then the Korean site into _build/html/ko (locale/ko; renders the outputs of the Korean reader
+## edition, run here as in `make colab`).
 book: $(STAMP) vendor notebooks demo-models
 	$(BOOK_BUILD)
+	$(KO_OUTPUTS)
 	$(KO_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html (한국어: _build/html/ko/index.html)"
 
-## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's reader edition
-## under nbval, strict, against the committed outputs, and its student edition), the book build with
-## warnings as errors, the editions' tests and the offline browser test of the built site.
+## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's English reader
+## edition under nbval, strict, against the committed outputs; its Korean reader and student
+## editions), the book builds with warnings as errors, the editions' tests and the offline browser
+## test of the built site.
 test: lint unit grading colab build-check student-test browser
 	@echo; echo "make test: all checks passed"
 
@@ -89,9 +95,10 @@ assignments: $(STAMP)
 grading: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_assignments.py
 
-## Both editions (what Colab users open), copied out of the repo, in a venv with only torch, the
-## tooling and the package's wheel: the reader edition under nbval, the student edition run and
-## saved for student-test; one thread per notebook, two at once.
+## The notebook editions (what Colab users open), copied out of the repo, in a venv with only torch,
+## the tooling and the package's wheel: the English reader edition under nbval, the Korean reader
+## edition run (the Korean site renders its outputs) and the Korean student edition run and saved
+## for student-test; one thread per notebook, two at once.
 colab: $(STAMP) notebooks
 	$(BIN)/python -m booktools.colab_faithful
 
