@@ -252,8 +252,6 @@ def test_site_words_come_from_the_translation_layer():
     shown through ``tr_in``; the switcher names each language in that language."""
     from types import SimpleNamespace
 
-    from babel import Locale
-
     from booktools.sphinxext.book_i18n import SWITCH_TOOLTIP, add_language_switcher
     from booktools.translation import CODE_PROMPTS, site_config
     from mobilenet_lab.i18n import LANGUAGES
@@ -265,7 +263,7 @@ def test_site_words_come_from_the_translation_layer():
     switcher = context["header_buttons"][0]
     assert switcher["tooltip"] == tr_in(LANGUAGE, SWITCH_TOOLTIP)
     names = [button["tooltip"] for button in switcher["buttons"]]
-    assert names == [tr_in(code, Locale.parse(code).english_name) for code in LANGUAGES]
+    assert names == ["English", "한국어"][: len(LANGUAGES)]
     assert [b["label"] for b in switcher["buttons"]] == [f"language-{c}" for c in LANGUAGES]
 
 
