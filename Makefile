@@ -54,7 +54,8 @@ lint: $(STAMP)
 
 unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
-		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py
+		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py \
+		--ignore=tests/test_korean_outputs.py
 
 ## nbval (strict) on the MyST notebooks themselves, in .venv (`make test` runs nbval on the reader
 ## edition in the Colab-faithful environment instead: the same code cells and committed outputs).
@@ -80,10 +81,11 @@ student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
 ## every checker passes in the reader edition and says "not done yet" in the student one (the
-## student notebooks as `make colab` ran them, else executed here).
+## Korean student notebooks as `make colab` ran them, else executed here); the Korean editions and
+## site: Korean figures, comments and outputs, no more English than the baseline of each chapter.
 student-test: $(STAMP) notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
-		tests/test_student_edition.py
+		tests/test_student_edition.py tests/test_korean_outputs.py
 
 ## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
 ## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope).

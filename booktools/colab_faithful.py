@@ -282,6 +282,17 @@ def save(job: Job, language: str, edition: str, dumps: dict) -> list[str]:
     return problems
 
 
+def run_here(path: Path, language: str, edition: str, folder: Path) -> nbformat.NotebookNode:
+    """One edition's notebook run in this environment (the tests' fallback when ``make colab``
+    has not run the current edition), with the same harness; the harness removed again."""
+    book = nbformat.read(ROOT / "book" / path.name, as_version=4)
+    nb = run_copy(nbformat.read(path, as_version=4), book, path.name, edition == "reader")
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / path.name)
+    ran = colab_runner.execute(folder / path.name)
+    return harness.strip(ran, harness.read_dump(folder, path.name))
+
+
 # --- every job, from the repository -------------------------------------------------------------
 
 

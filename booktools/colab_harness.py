@@ -3,15 +3,15 @@
 Colab has no myst-nb, so ``mobilenet_lab.notebook.glue`` does nothing there. The run adds:
 
 - a **harness** cell after the setup cell: it records every glued value (``text/plain``) and the
-  text of every figure a cell leaves open (titles, labels, legends, annotations: what the
+  text of every figure a cell shows (titles, labels, legends, annotations: what the
   English-word scan of the translated editions reads, ``tests/test_korean_outputs.py``). With
   ``records=True`` (the translated reader edition, whose outputs the translated site renders) it
   also writes each glued value as myst-nb's ``glue`` does: an output carrying a ``scrapbook``
   record, hidden behind the ``application/papermill.record/`` prefix unless shown
   (``tests/test_upstream_internals.py`` compares it with myst-nb's own);
-- a **report** cell at the end: it prints the glued values nbval compares (the English reader
-  edition's expected output says which), checks that the kernel imported the installed wheel, not
-  the repository, and writes everything it recorded to ``<notebook>.harness.json``.
+- a **report** cell at the end: it writes everything it recorded to ``<notebook>.harness.json``,
+  checks that the kernel imported the installed wheel, not the repository, and prints the glued
+  values nbval compares (the English reader edition's expected output says which).
 
 Both cells carry the tag ``colab-faithful`` and are removed again (:func:`strip`) before a run is
 saved.
@@ -32,6 +32,7 @@ HARNESS = """\
 import mobilenet_lab.notebook as _notebook
 from IPython.core.formatters import format_display_data as _format
 from IPython.display import display as _display
+from matplotlib.backend_bases import FigureCanvasBase as _Canvas
 
 _glued, _figure_text, _plain_glue = {}, {}, _notebook.glue
 
@@ -46,39 +47,45 @@ def _recording_glue(name, value, display=False):
     _display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
-def _record_figure_text():
-    import sys
+def _record_figure_text(figure):
+    from matplotlib import text
 
-    if "matplotlib.pyplot" not in sys.modules:
-        return
-    from matplotlib import pyplot, text
-
-    found = [
+    _shown.extend(
         t.get_text()
-        for number in pyplot.get_fignums()
-        for t in pyplot.figure(number).findobj(text.Text)
+        for t in figure.findobj(text.Text)
         if t.get_visible() and t.get_text().strip()
-    ]
-    if found:
-        _figure_text[get_ipython().execution_count] = found
+    )
+
+
+def _printing(canvas, *args, **kwargs):
+    _record_figure_text(canvas.figure)
+    return _print_figure(canvas, *args, **kwargs)
+
+
+def _keep_figure_text(result):
+    if _shown:
+        _figure_text.setdefault(result.execution_count, []).extend(_shown)
+        _shown.clear()
 
 
 _notebook.glue = _recording_glue
-get_ipython().events.register("post_execute", _record_figure_text)"""
+_shown, _print_figure = [], _Canvas.print_figure
+_Canvas.print_figure = _printing
+get_ipython().events.register("post_run_cell", _keep_figure_text)"""
 
 REPORT = """\
 import json
 import sys
 from pathlib import Path
 
+Path(DUMP).write_text(json.dumps({"glued": _glued, "figure_text": _figure_text}))
 _file = Path(_notebook.__file__).resolve()
 assert sys.prefix != sys.base_prefix, "the kernel does not run in the venv"
 assert _file.is_relative_to(Path(sys.prefix, "lib").resolve()), _file
 assert "site-packages" in str(_file), _file
 for _name in CHECKED:
     print(f"glued {_name} = {_glued[_name]}")
-print("ran the installed wheel")
-Path(DUMP).write_text(json.dumps({"glued": _glued, "figure_text": _figure_text}))"""
+print("ran the installed wheel")"""
 
 
 def harness_cell(records: bool) -> nbformat.NotebookNode:
