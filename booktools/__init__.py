@@ -5,7 +5,7 @@ Every module with a command line runs as ``python -m booktools.<module>`` from t
 root; the Makefile's targets do exactly that. What each module is:
 
 - :mod:`booktools.book`: the one chapter registry and the one reader of ``_config.yml``,
-  ``_toc.yml`` and ``locale/translated.yml`` (pages, numbered chapters, published URLs);
+  ``_toc.yml`` (pages, numbered chapters, published URLs);
 - notebook editions: :mod:`~booktools.editions` (reader and student editions, the command of
   ``make notebooks``), built on :mod:`~booktools.myst_book` (what the whole book defines),
   :mod:`~booktools.myst_markdown` (MyST → plain Markdown), :mod:`~booktools.po_markdown`

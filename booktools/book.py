@@ -1,10 +1,10 @@
 """The one chapter registry: the book's pages, its numbered chapters and where they are published.
 
-Everything is read once (cached) from the three files that define the book: ``_toc.yml`` (the
+Everything is read once (cached) from the two files that define the book: ``_toc.yml`` (the
 pages in reading order; parts marked ``numbered: true`` are numbered by Sphinx, continuously
 across parts), ``_config.yml`` (the published site, the repository, the notebooks branch, MyST's
-extensions) and ``locale/translated.yml`` (which pages each translation covers). Nothing else in
-the repository parses them: the editions, the assignments, the Colab-faithful run, the Sphinx
+extensions). Every page is translated into every language of ``mobilenet_lab.i18n.LANGUAGES``.
+Nothing else in the repository parses them: the editions, the assignments, the Colab-faithful run, the Sphinx
 extensions and the tests ask this module, and the browser test reads the JSON that
 ``python -m booktools.book --json _build/book.json`` writes.
 
@@ -41,15 +41,14 @@ def _toc() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 
 
-@cache
-def translation_status(language: str) -> dict[str, tuple[str, ...]]:
-    """``{"translated": (...), "pending": (...)}``: the pages of one translation
-    (``locale/translated.yml``)."""
-    listed = yaml.safe_load((ROOT / "locale" / "translated.yml").read_text(encoding="utf-8"))
-    if language not in listed:
-        raise ValueError(f"language must be one of {sorted(listed)}, got {language!r}")
-    entry = listed[language]
-    return {key: tuple(entry.get(key) or ()) for key in ("translated", "pending")}
+def translated_pages(language: str) -> tuple[str, ...]:
+    """The pages of one translation: every page of the book (``make translations`` creates a new
+    page's catalog, ``locale/<language>/LC_MESSAGES/<page>.po``, and a test fails until every entry
+    of it is translated). A language is a ``locale/<language>/`` folder and its line in
+    ``mobilenet_lab.i18n.LANGUAGES``; nothing else lists pages."""
+    if language not in translations():
+        raise ValueError(f"language must be one of {list(translations())}, got {language!r}")
+    return pages()
 
 
 # --- pages and chapters ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@ the English, the translated and the gettext builds all see it):
 
 - ``objectives.md``: each notebook's learning objectives, copied from its first cell;
 - ``student_links.md``: each chapter's student notebook, opened in Colab;
-- ``expected.md``: the table of what students should see, and how long each chapter runs;
+- ``expected.md``: the table of what students should see, and how long each chapter runs (a
+  ``{chapter-times}`` role per chapter: :func:`run_time_text` reads the one measurement,
+  ``benchmarks/results/chapter_times.json``, written by ``benchmarks/chapter_times.py``);
 - ``exercises.md``: the exercise index. For every ``{exercise-start}`` label: the task's first
   sentence, what the reader writes (a value or a function, from the ``solution`` cell), the
   checker (from the check cell) and what it checks (its docstring), and a difficulty estimated
@@ -16,15 +18,18 @@ the English, the translated and the gettext builds all see it):
 - ``quiz_key.md``: the concept quizzes' answer key (``mobilenet_lab.quiz``).
 
 A chapter's own entries live in its own files: ``book/think/chNN.md`` (think answers) and
-``book/teacher_notes/chNN.md`` (sections "What students should see", "Run time" and "Common
-misconceptions"). Adding a chapter adds those files; the page itself is not edited.
+``book/teacher_notes/chNN.md`` (sections "What students should see" and "Common
+misconceptions"). Adding a chapter adds those files, and a new measurement of the run times; the
+page itself is not edited.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import json
 import re
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +37,17 @@ import nbformat
 
 from booktools import book as registry
 from booktools.cells import SOLUTION, checker_name, tags
+from mobilenet_lab.i18n import tr_in
 
 LABEL = re.compile(r"\{exercise-start\}[^\n]*\n(?:[^\n]*\n)*?:label:\s*(\S+)")
 NOTES = registry.ROOT / "book" / "teacher_notes"
 THINK = registry.ROOT / "book" / "think"
-NOTE_SECTIONS = ("What students should see", "Run time", "Common misconceptions")
-EXPECTED_HEADER = (
-    "| Chapter | What students should see | Run time, 2 CPU cores (see below) |\n|---|---|---|\n"
-)
+NOTE_SECTIONS = ("What students should see", "Common misconceptions")
+EXPECTED_HEADER = "| Chapter | What students should see | Run time (see below) |\n|---|---|---|\n"
+#: The run-time measurement (``benchmarks/chapter_times.py`` writes it; the page shows it).
+RUN_TIMES = registry.ROOT / "benchmarks" / "results" / "chapter_times.json"
+#: A machine whose 1-minute load average is below this before the run counts as idle.
+IDLE_LOAD = 0.5
 
 
 @dataclass
@@ -182,8 +190,69 @@ def expected_table(chapters: tuple[registry.Chapter, ...]) -> str:
     for chapter in chapters:
         notes = teacher_notes(chapter)
         what = " ".join(notes["What students should see"].split())
-        rows.append(f"| {chapter.number} | {what} | {' '.join(notes['Run time'].split())} |")
+        rows.append(f"| {chapter.number} | {what} | {{chapter-times}}`{chapter.key}` |")
     return EXPECTED_HEADER + "\n".join(rows) + "\n"
+
+
+def run_times(path: Path = RUN_TIMES) -> dict:
+    """The run-time measurement (``{}`` when there is none yet)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _duration(language: str, seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    if not minutes:
+        return tr_in(language, "{seconds} s", seconds=seconds)
+    return tr_in(language, "{minutes} min {seconds} s", minutes=minutes, seconds=seconds)
+
+
+def _load(values: list[float]) -> str:
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
+def run_time_text(field: str, language: str, times: dict | None = None) -> str:
+    """What the page's ``{chapter-times}`field``` shows, in ``language``: a chapter's median
+    wall-clock time (``field`` = its key, ``ch08``) or a fact about the measurement (``threads``,
+    ``rounds``, ``machine``, ``date``, ``load_before``, ``load_after``, ``status``)."""
+    times = run_times() if times is None else times
+    if not times:
+        return tr_in(language, "not measured yet")
+    if re.fullmatch(r"ch\d\d", field):
+        chapter = times["chapters"].get(field)
+        if chapter is None:
+            return tr_in(language, "not measured yet")
+        return _duration(language, statistics.median(chapter["wall_s"]))
+    machine = times["machine"]
+    texts = {
+        "threads": lambda: (
+            tr_in(language, "one thread per kernel")
+            if times["threads"] == 1
+            else tr_in(language, "{n} threads per kernel", n=times["threads"])
+        ),
+        "rounds": lambda: (
+            tr_in(language, "a single run")
+            if times["rounds"] == 1
+            else tr_in(language, "the median of {n} runs", n=times["rounds"])
+        ),
+        "machine": lambda: tr_in(
+            language,
+            "{cpu}, {cores} logical cores, {gpu}",
+            cpu=machine["cpu"],
+            cores=machine["cores"],
+            gpu=machine["gpu"] or tr_in(language, "no GPU"),
+        ),
+        "date": lambda: times["date"],
+        "load_before": lambda: _load(times["load_before"]),
+        "load_after": lambda: _load(times["load_after"]),
+        "status": lambda: (
+            tr_in(language, "an idle machine")
+            if times["idle"]
+            else tr_in(language, "NOT FINAL: a trial run on a busy machine")
+        ),
+    }
+    if field not in texts:
+        raise ValueError(f"{{chapter-times}}`{field}`: no such field; chNN or one of {list(texts)}")
+    return texts[field]()
 
 
 def misconceptions(chapters: tuple[registry.Chapter, ...]) -> str:

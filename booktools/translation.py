@@ -2,7 +2,7 @@
 
 - ``gettext``: ``sphinx-build -b gettext`` (through jupyter-book, committed outputs, nothing
   executed) into ``_build/gettext/``, then ``sphinx-intl update`` of the ``.po`` files of the
-  pages listed as translated or pending in ``locale/translated.yml``, under
+  book's pages (``booktools.book.translated_pages``), under
   ``locale/<lang>/LC_MESSAGES/``. Changed English strings become fuzzy entries, which
   ``tests/test_translation.py`` rejects until a translator has checked them.
 - ``pot``: only the extraction, into ``--out`` (``tests/test_translation.py`` compares it with
@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from booktools.book import ROOT, translation_status
+from booktools.book import ROOT, translated_pages
 from mobilenet_lab.i18n import N_, tr_in
 
 # myst-nb's labels of folded code cells, which no Sphinx catalog translates: each translated
@@ -103,9 +103,8 @@ def gettext(language: str) -> int:
         return status
     from sphinx_intl.basic import update
 
-    listed = translation_status(language)
     with tempfile.TemporaryDirectory() as tmp:
-        for page in listed["translated"] + listed["pending"]:
+        for page in translated_pages(language):
             template = out / f"{page}.pot"
             if template.exists():
                 (Path(tmp) / page).parent.mkdir(parents=True, exist_ok=True)

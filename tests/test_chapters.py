@@ -99,13 +99,15 @@ def missing_parts(chapter: registry.Chapter) -> list[str]:
     if not labels <= set(hidden_tests(chapter.key)):
         missing.append(f"grading/hidden/{chapter.key}.py: tests of {sorted(labels)}")
     for language in registry.translations():
-        listed = registry.translation_status(language)
-        if chapter.page not in listed["translated"] + listed["pending"]:
-            missing.append(f"locale/translated.yml: {chapter.page} under {language}")
         if not (
             registry.ROOT / "locale" / language / "LC_MESSAGES" / f"{chapter.page}.po"
         ).exists():
             missing.append(f"locale/{language}/LC_MESSAGES/{chapter.page}.po")
+    if chapter.key not in teacher_page.run_times().get("chapters", {}):
+        missing.append(
+            f"benchmarks/results/chapter_times.json: {chapter.key} "
+            "(run benchmarks/chapter_times.py on an idle machine)"
+        )
     for part in (
         lambda: teacher_page.think_answers((chapter,)),
         lambda: teacher_page.teacher_notes(chapter),
@@ -139,6 +141,7 @@ def test_completeness_names_what_a_new_chapter_lacks(monkeypatch, tmp_path):
     for part in ("quizzes/ch11.json", "exercises.ch11", "hidden/ch11.py", "think/ch11.md"):
         assert part in missing, part
     assert "teacher_notes/ch11.md" in missing and "book/11_new_chapter.po" in missing
+    assert "chapter_times.json: ch11" in missing
 
 
 def test_the_teacher_page_names_no_chapter_itself():

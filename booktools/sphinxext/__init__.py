@@ -9,5 +9,9 @@ which also puts the repository root on ``sys.path`` so that ``booktools`` import
 - :mod:`~booktools.sphinxext.korean`: Korean search and line breaks;
 - :mod:`~booktools.sphinxext.translated_glue`: glued numbers in translated paragraphs (a patch
   of myst-nb internals, guarded by ``tests/test_upstream_internals.py``);
-- :mod:`~booktools.sphinxext.teacher_page`: the teacher page's generated parts.
+- :mod:`~booktools.sphinxext.teacher_page`: the teacher page's generated parts and its run
+  times (``{chapter-times}``).
+
+:mod:`~booktools.sphinxext.text_role` is a helper, not an extension: the roles that show a
+number from a data file (``{chapter-times}``, ``{demo}``).
 """

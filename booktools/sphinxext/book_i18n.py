@@ -6,8 +6,7 @@ are extracted with ``python -m booktools.translation gettext`` (``sphinx-build -
 ``sphinx-intl update``) into ``locale/<lang>/LC_MESSAGES/book/<page>.po``, and
 ``python -m booktools.translation html`` builds each translated site with ``language =
 "<lang>"`` into ``_build/html/<lang>/``, rendering the committed outputs (no notebook runs
-twice). Which pages are translated, and which are still pending, is listed in
-``locale/translated.yml``.
+twice). Every page is translated (``booktools.book.translated_pages``).
 
 This extension adds what every site needs:
 
