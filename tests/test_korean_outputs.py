@@ -36,7 +36,7 @@ LANGUAGE = "ko"
 
 #: English words the Korean student edition of each notebook still shows (Markdown, comments and
 #: docstrings, outputs and figure text, as ``booktools.english.notebook_english`` counts them),
-#: counted on 6 December 2026 (2,171 in all; comments and docstrings: 0). Nearly all are the
+#: counted on 6 December 2026 (2,078 in all; comments and docstrings: 0). Nearly all are the
 #: chapters' figure titles, axis labels, legends, table headers and printed labels, which are being
 #: wrapped in ``tr(...)``, and the package's own figure labels (``cost_plots``, ``diagrams``).
 #: A chapter may show fewer, never more: lower its number when it shows fewer.
@@ -50,7 +50,7 @@ ENGLISH_WORDS_BASELINE = {
     "07_width_and_resolution": 136,
     "08_training": 388,
     "09_speed": 327,
-    "10_pretrained": 217,
+    "10_pretrained": 124,
     "appendix_paper_numbers": 113,
 }
 
