@@ -17,6 +17,9 @@ CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 # The Korean site (issue 13): the same sources, translated by locale/ko/LC_MESSAGES/*.po.
 KO_BUILD := $(BIN)/python -m booktools.translation html --language ko -W
+# Its outputs: the Korean reader edition, run as the Colab-faithful run runs it (`make colab` runs
+# it too, with the English reader edition under nbval and the Korean student edition).
+KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading
@@ -30,15 +33,18 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript),
-## then the Korean site into _build/html/ko (locale/ko; renders the committed outputs).
+## then the Korean site into _build/html/ko (locale/ko; renders the outputs of the Korean reader
+## edition, run here as in `make colab`).
 book: $(STAMP) vendor notebooks demo-models
 	$(BOOK_BUILD)
+	$(KO_OUTPUTS)
 	$(KO_BUILD)
 	@echo; echo "Book built: open $(CURDIR)/_build/html/index.html (한국어: _build/html/ko/index.html)"
 
-## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's reader edition
-## under nbval, strict, against the committed outputs, and its student edition), the book build with
-## warnings as errors, the editions' tests and the offline browser test of the built site.
+## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's English reader
+## edition under nbval, strict, against the committed outputs; its Korean reader and student
+## editions), the book builds with warnings as errors, the editions' tests and the offline browser
+## test of the built site.
 test: lint unit grading colab build-check student-test browser
 	@echo; echo "make test: all checks passed"
 
@@ -48,7 +54,8 @@ lint: $(STAMP)
 
 unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
-		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py
+		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py \
+		--ignore=tests/test_korean_outputs.py
 
 ## nbval (strict) on the MyST notebooks themselves, in .venv (`make test` runs nbval on the reader
 ## edition in the Colab-faithful environment instead: the same code cells and committed outputs).
@@ -74,10 +81,11 @@ student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
 ## every checker passes in the reader edition and says "not done yet" in the student one (the
-## student notebooks as `make colab` ran them, else executed here).
+## Korean student notebooks as `make colab` ran them, else executed here); the Korean editions and
+## site: Korean figures, comments and outputs, no more English than the baseline of each chapter.
 student-test: $(STAMP) notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
-		tests/test_student_edition.py
+		tests/test_student_edition.py tests/test_korean_outputs.py
 
 ## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
 ## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope).
@@ -89,9 +97,10 @@ assignments: $(STAMP)
 grading: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_assignments.py
 
-## Both editions (what Colab users open), copied out of the repo, in a venv with only torch, the
-## tooling and the package's wheel: the reader edition under nbval, the student edition run and
-## saved for student-test; one thread per notebook, two at once.
+## The notebook editions (what Colab users open), copied out of the repo, in a venv with only torch,
+## the tooling and the package's wheel: the English reader edition under nbval, the Korean reader
+## edition run (the Korean site renders its outputs) and the Korean student edition run and saved
+## for student-test; one thread per notebook, two at once.
 colab: $(STAMP) notebooks
 	$(BIN)/python -m booktools.colab_faithful
 

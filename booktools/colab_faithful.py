@@ -1,33 +1,48 @@
-"""Colab-faithful run: both notebook editions, executed the way a Colab user runs them.
+"""Colab-faithful run: the notebook editions, executed the way a Colab user runs them.
 
 Colab users open the notebook editions (``make notebooks`` → ``_build/notebooks/``), so those are
 what run here, not the MyST source. A fresh virtual environment (``_build/colab-venv``) holds only
 torch (the pinned CPU wheel), the notebook tooling and ``mobilenet_lab`` installed *non-editable
-from a built wheel*; the notebooks are copied to a temporary folder outside the repository, so
-nothing can import the working tree. Each chapter runs once per edition, both editions at once,
-one thread each (two cores):
+from a built wheel* (with its dependencies: the Korean font); the notebooks are copied to a
+temporary folder outside the repository, so nothing can import the working tree. Three editions
+of every chapter run, one thread per notebook, two notebooks at once (a job queue, the longest
+first):
 
-- **reader edition, under nbval** (strict, ``tests/nbval_sanitize.cfg``): every output must equal
-  the committed one of ``book/``, which the HTML book renders. The copy that runs is the reader
-  edition with the book's committed outputs put back as the expected outputs (the edition clears
-  the check cells' outputs and drops glue records), plus the build's glue-only cells (they only
-  glue). Colab has no myst-nb, so ``glue`` is recorded by a cell inserted after the setup cell and
-  a last cell prints every glued value: it must equal what the book build glued into the prose
-  (except values glued by cells whose outputs nbval ignores, as nbval does).
-  That last cell also checks that the kernel imported the installed wheel, not the repository.
-  The setup cell's expected output is empty: its ``%pip install`` must not fire.
-- **student edition**, every cell run (errors kept): no cell may raise unless tagged
-  ``raises-exception``, and every checker must say "Not done yet". The executed notebooks are
-  saved in ``_build/colab-runs/student/`` with a digest of their source edition, for
-  ``tests/test_student_edition.py``.
+- **English reader edition, under nbval** (strict, ``tests/nbval_sanitize.cfg``): every output
+  must equal the committed one of ``book/``, which the English site renders. The copy that runs is
+  the reader edition with the book's committed outputs put back as the expected outputs (the
+  edition clears the check cells' outputs and drops glue records), plus the build's glue-only
+  cells (they only glue). Colab has no myst-nb, so glued values are recorded by a harness cell
+  after the setup cell and a last cell prints them: they must equal what the book build glued into
+  the prose (except values glued by cells whose outputs nbval ignores, as nbval does). That last
+  cell also checks that the kernel imported the installed wheel, not the repository
+  (``booktools.colab_harness``). The setup cell's expected output is empty: its ``%pip install``
+  must not fire.
+- **Korean reader edition** (``ko-reader``), every cell run: no cell may raise unless tagged
+  ``raises-exception``. Its outputs are Korean (figure labels, tables, feedback: the edition sets
+  the language) and are what the **Korean site renders** (``booktools.translation html``, cells
+  matched by id): the run is saved in ``_build/colab-runs/ko/reader/`` with a digest of the
+  book's code it ran, its glued values written as myst-nb writes them. Every glued value must
+  equal the English run's, except text, whose words may differ by language but whose numbers may
+  not (values glued by cells whose outputs nbval ignores, such as timings, are not compared).
+- **Korean student edition** (``ko-student``), every cell run (errors kept): it replaces the
+  English student edition, whose code is the same but for comments, docstrings, ``#@title``
+  lines and the language cell (``tests/test_korean_outputs.py`` checks). Saved in
+  ``_build/colab-runs/ko/student/`` with a digest of its source edition, for
+  ``tests/test_student_edition.py`` (no crash, every checker "not done yet") and the English-word
+  scan of ``tests/test_korean_outputs.py`` (each cell's figure text recorded in its metadata).
 
 The environment is reused while its inputs (the pins below, from requirements.txt) are unchanged;
-the wheel is rebuilt and reinstalled on every run.
-Usage: python -m booktools.colab_faithful [NAME.ipynb ...]   (default: every notebook)
+the wheel is rebuilt and reinstalled on every run. Each job's CPU time (its processes and the
+kernel's) is printed, and the stage's total.
+
+Usage: python -m booktools.colab_faithful [--editions en-reader,ko-reader,ko-student] [NAME ...]
+(default: every edition of every notebook; ``make book`` runs ``--editions ko-reader``)
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -36,9 +51,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from booktools import book as registry
+from booktools import colab_harness as harness
 from booktools import colab_runner
 from booktools.book import ROOT
 from booktools.cells import tags
@@ -48,6 +68,7 @@ VENV = ROOT / "_build" / "colab-venv"
 WHEELS = ROOT / "_build" / "wheel"
 EDITIONS = ROOT / "_build" / "notebooks"
 RUNS = ROOT / "_build" / "colab-runs"
+JOBS = ("en-reader", "ko-reader", "ko-student")
 # What Colab has (besides much else) and the notebooks may use, plus the test runner (pytest and
 # nbval run outside the kernel); versions from requirements.txt.
 TOOLING = [
@@ -64,32 +85,6 @@ TOOLING = [
     "pytest",
     "nbval",
 ]
-
-RECORDER = """\
-import mobilenet_lab.notebook as _notebook
-
-_glued, _plain_glue = {}, _notebook.glue
-
-
-def _recording_glue(name, value, display=False):
-    text = get_ipython().display_formatter.format(value)[0]["text/plain"]
-    _glued[name] = text
-    _plain_glue(name, value, display=display)
-
-
-_notebook.glue = _recording_glue"""
-
-REPORT = """\
-import sys
-from pathlib import Path
-
-_file = Path(_notebook.__file__).resolve()
-assert sys.prefix != sys.base_prefix, "the kernel does not run in the venv"
-assert _file.is_relative_to(Path(sys.prefix, "lib").resolve()), _file
-assert "site-packages" in str(_file), _file
-for _name in sorted(_glued):
-    print(f"glued {_name} = {_glued[_name]}")
-print("ran the installed wheel")"""
 
 
 def pins() -> list[str]:
@@ -128,108 +123,241 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# --- the reader edition under nbval -----------------------------------------------------------
+def run_path(edition: str, language: str, name: str) -> Path:
+    """Where a saved run of one edition lies: ``_build/colab-runs/ko/student/NN_….ipynb``."""
+    return RUNS / registry.language_folder(language) / edition / name
 
 
-def nbval_copy(reader: dict, book: dict) -> dict:
-    """The reader edition with the book's committed outputs as expected outputs, the build's
-    glue-only cells put back, a glue recorder after the setup cell and the report at the end."""
-    import nbformat
+def edition_path(edition: str, language: str, name: str) -> Path:
+    return EDITIONS / registry.language_folder(language) / edition / name
 
-    readers = {c["id"]: c for c in reader["cells"] if c["cell_type"] == "code"}
-    cells, seen_code = [], False
-    markdown = iter([c for c in reader["cells"] if c["cell_type"] != "code"])
-    for cell in book["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        kept = readers.get(cell["id"])
-        copy = nbformat.from_dict(kept if kept is not None else cell)
-        copy.outputs = [o for o in cell.get("outputs", []) if not is_hidden_record(o)]
-        copy.execution_count = cell.get("execution_count")
-        cells.append(copy)
-        if not seen_code:
-            cells.append(nbformat.v4.new_code_cell(RECORDER))
-            seen_code = True
-    missing = set(readers) - {c.get("id") for c in cells}
-    if missing:
-        raise ValueError(f"code cells of the reader edition not in the book: {sorted(missing)}")
-    # Values glued by cells whose outputs nbval ignores (training results: they differ with the
-    # thread count and the hardware, and the chapter asserts ranges instead) are not compared.
-    ignored = set().union(
+
+# --- the notebooks that run -------------------------------------------------------------------
+
+
+def ignored_glue(book: dict) -> set[str]:
+    """Values glued by cells whose outputs nbval ignores (training results, timings: they differ
+    with the thread count and the hardware, and the chapter asserts ranges instead)."""
+    return set().union(
         *(glued_names(cell) for cell in book["cells"] if "nbval-ignore-output" in tags(cell))
     )
+
+
+def nbval_copy(reader: dict, book: dict, name: str) -> nbformat.NotebookNode:
+    """The English reader edition with the book's committed outputs as expected outputs, the
+    build's glue-only cells put back, the harness after the setup cell and the report, which
+    expects every glued value nbval checks, at the end."""
+    committed = {c["id"]: c for c in book["cells"] if c["cell_type"] == "code"}
+    cells = [c for c in harness.run_cells(reader, book) if c.cell_type == "code"]
+    for cell in cells:
+        source = committed.get(cell.get("id")) or {}
+        cell.outputs = [o for o in source.get("outputs", []) if not is_hidden_record(o)]
+        cell.execution_count = source.get("execution_count")
+    ignored = ignored_glue(book)
     checked = {k: v for k, v in glue_values(book).items() if k not in ignored}
-    glued = "".join(f"glued {name} = {text}\n" for name, text in sorted(checked.items()))
-    source = REPORT.replace("sorted(_glued)", repr(sorted(checked)))
-    report = nbformat.v4.new_code_cell(source, execution_count=len(cells) + 1)
-    report.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text=glued + "ran the installed wheel\n")
-    ]
-    cells.append(report)
+    cells = [*harness.with_harness(cells, name)[:-1], harness.report_cell(name, checked)]
+    cells[-1].execution_count = len(cells)
     out = nbformat.v4.new_notebook(metadata=reader["metadata"])
-    out.cells = list(markdown)[:1] + cells  # the title cell, then the code
+    title = next(c for c in reader["cells"] if c["cell_type"] == "markdown")
+    out.cells = [nbformat.from_dict(title), *cells]
     return out
 
 
-# --- both, from the repository ----------------------------------------------------------------
+def run_copy(edition: dict, book: dict, name: str, records: bool) -> nbformat.NotebookNode:
+    """An edition as it runs, with the harness and the report; ``records`` (a reader edition
+    whose outputs a site renders): the book's glue-only cells put back, glued values recorded."""
+    out = nbformat.from_dict(json.loads(json.dumps(edition)))
+    cells = harness.run_cells(edition, book) if records else list(out.cells)
+    setup = next(i for i, c in enumerate(cells) if c.cell_type == "code")
+    out.cells = harness.with_harness(cells[setup:], name, records)
+    out.cells[:0] = cells[:setup]
+    return out
 
 
-def main(argv: list[str]) -> int:
-    import nbformat
+# --- the jobs -----------------------------------------------------------------------------------
 
-    names = [Path(a).name for a in argv] or [p.name for p in registry.notebooks()]
-    if not all((EDITIONS / "reader" / name).exists() for name in names):
+
+@dataclass
+class Job:
+    """One edition of one notebook, run in ``folder`` (``<tmp>/<kind>/``)."""
+
+    kind: str  # one of JOBS
+    name: str
+    folder: Path
+    returncode: int = -1
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
+
+    def command(self, python: Path) -> list[str]:
+        if self.kind == "en-reader":
+            return [
+                str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                "--nbval-current-env", "--nbval-sanitize-with", "../nbval_sanitize.cfg",
+                self.name,
+            ]  # fmt: skip
+        return [str(python), "-I", "../_runner.py", self.name]
+
+
+def prepare(job: Job) -> None:
+    """Write the notebook ``job`` runs."""
+    language, edition = job.kind.split("-")
+    source = nbformat.read(edition_path(edition, language, job.name), as_version=4)
+    book = nbformat.read(ROOT / "book" / job.name, as_version=4)
+    if job.kind == "en-reader":
+        nb = nbval_copy(source, book, job.name)
+    else:
+        nb = run_copy(source, book, job.name, records=edition == "reader")
+    job.folder.mkdir(exist_ok=True)
+    nbformat.write(nb, job.path)
+
+
+def execute(job: Job, python: Path, env: dict[str, str]) -> Job:
+    """Run one job; its CPU time counts the kernel too (``wait4`` sums the reaped children)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(job.command(python), cwd=job.folder, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    job.returncode = process.returncode
+    job.cpu_s = usage.ru_utime + usage.ru_stime
+    job.wall_s = time.perf_counter() - start
+    return job
+
+
+def crashes(nb: nbformat.NotebookNode) -> list[str]:
+    """Errors in cells that are not meant to raise."""
+    return [
+        f"cell {i}: {out.get('ename')}: {out.get('evalue')}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and "raises-exception" not in tags(cell)
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+def numbers(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\d+(?:[.,]\d+)*", text)
+
+
+def glue_differences(english: dict[str, str], translated: dict[str, str], skip: set[str]) -> list:
+    """Glued values of a translated run that differ from the English run's: any non-text value,
+    or the numbers inside a text (``'4.2× faster'`` may become ``'4.2배 빠름'``)."""
+    problems = []
+    for name in sorted(set(english) | set(translated)):
+        a, b = english.get(name), translated.get(name)
+        if name in skip or a == b:
+            continue
+        is_text = a is not None and b is not None and a[:1] in "'\"" and b[:1] in "'\""
+        if not is_text or numbers(a) != numbers(b):
+            problems.append(f"glued {name}: {a} (English) ≠ {b}")
+    return problems
+
+
+def save(job: Job, language: str, edition: str, dumps: dict) -> list[str]:
+    """Keep a translated run (harness removed); what went wrong with it."""
+    nb = nbformat.read(job.path, as_version=4)
+    dump = harness.read_dump(job.folder, job.name)
+    nb = harness.strip(nb, dump)
+    book = nbformat.read(ROOT / "book" / job.name, as_version=4)
+    nb.metadata["colab_faithful"] = {
+        "edition_sha256": digest(edition_path(edition, language, job.name)),
+        "book_code_sha256": harness.code_digest(book),
+    }
+    target = run_path(edition, language, job.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    if edition != "reader":
+        return []
+    problems = [] if dump else ["the report cell never ran"]
+    problems += crashes(nb)
+    english = dumps.get(("en-reader", job.name))
+    if english is not None and dump:
+        skip = ignored_glue(book)
+        problems += glue_differences(english["glued"], dump["glued"], skip)
+    return problems
+
+
+def run_here(path: Path, language: str, edition: str, folder: Path) -> nbformat.NotebookNode:
+    """One edition's notebook run in this environment (the tests' fallback when ``make colab``
+    has not run the current edition), with the same harness; the harness removed again."""
+    book = nbformat.read(ROOT / "book" / path.name, as_version=4)
+    nb = run_copy(nbformat.read(path, as_version=4), book, path.name, edition == "reader")
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / path.name)
+    ran = colab_runner.execute(folder / path.name)
+    return harness.strip(ran, harness.read_dump(folder, path.name))
+
+
+# --- every job, from the repository -------------------------------------------------------------
+
+
+def expected_cost(job: Job) -> float:
+    """The job's CPU time in the last run (``durations.json``), else the book notebook's size: the
+    queue starts the longest jobs first so that the two workers finish together."""
+    path = RUNS / "durations.json"
+    last = json.loads(path.read_text()) if path.exists() else {}
+    return last.get(f"{job.kind}/{job.name}", (ROOT / "book" / job.name).stat().st_size / 1e4)
+
+
+def run_jobs(jobs: list[Job], python: Path, tmp: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}", OMP_NUM_THREADS="1")
+    shutil.copy(ROOT / "tests" / "nbval_sanitize.cfg", tmp)
+    # timm's small network, which chapters 9 and 10 compare with when a clone has it beside
+    # book/ (Colab has not: there they say "skipped"); the book's outputs are a clone's.
+    shutil.copytree(ROOT / "tests" / "fixtures", tmp / "tests" / "fixtures")
+    shutil.copy(colab_runner.__file__, tmp / "_runner.py")
+    jobs.sort(key=expected_cost, reverse=True)
+    with ThreadPoolExecutor(2) as pool:
+        for job in pool.map(lambda j: execute(j, python, env), jobs):
+            state = "ok" if job.returncode == 0 else f"FAILED ({job.returncode})"
+            print(f"  {job.kind} {job.name}: {job.cpu_s:.0f} s CPU, {job.wall_s:.0f} s, {state}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="NAME.ipynb (default: every notebook)")
+    parser.add_argument("--editions", default=",".join(JOBS), help="of " + ", ".join(JOBS))
+    args = parser.parse_args(argv)
+    kinds = [k for k in args.editions.split(",") if k]
+    if not set(kinds) <= set(JOBS):
+        parser.error(f"--editions must be among {', '.join(JOBS)}, got {args.editions!r}")
+    names = [Path(a).name for a in args.notebooks] or [p.name for p in registry.notebooks()]
+    if not all(edition_path(*k.split("-")[::-1], n).exists() for k in kinds for n in names):
         print("colab-faithful: no notebook editions: run `make notebooks` first")
         return 1
     start = time.perf_counter()
     python = prepare_venv()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}", OMP_NUM_THREADS="1")
-    saved = RUNS / "student"
-    shutil.rmtree(saved, ignore_errors=True)
-    saved.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
-        readers, students = Path(tmp, "reader"), Path(tmp, "student")
-        readers.mkdir()
-        students.mkdir()
-        for name in names:
-            reader = nbformat.read(EDITIONS / "reader" / name, as_version=4)
-            book = nbformat.read(ROOT / "book" / name, as_version=4)
-            nbformat.write(nbval_copy(reader, book), readers / name)
-            shutil.copy(EDITIONS / "student" / name, students / name)
-        shutil.copy(ROOT / "tests" / "nbval_sanitize.cfg", tmp)
-        # timm's small network, which chapters 9 and 10 compare with when a clone has it beside
-        # book/ (Colab has not: there they say "skipped"); the book's outputs are a clone's.
-        shutil.copytree(ROOT / "tests" / "fixtures", Path(tmp) / "tests" / "fixtures")
-        shutil.copy(colab_runner.__file__, Path(tmp) / "_runner.py")
-        nbval = subprocess.Popen(
-            [
-                str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                "--nbval-current-env", "--nbval-sanitize-with", "nbval_sanitize.cfg",
-                "--durations=12", *(f"reader/{name}" for name in names),
-            ],
-            cwd=tmp,
-            env=env,
-        )  # fmt: skip
-        student = subprocess.run(
-            [str(python), "-I", "_runner.py", *(f"student/{n}" for n in names)],
-            cwd=tmp,
-            env=env,
-        )
-        nbval.wait()
-        for name in names:
-            nb = nbformat.read(students / name, as_version=4)
-            nb.metadata["colab_faithful"] = {"edition_sha256": digest(EDITIONS / "student" / name)}
-            nbformat.write(nb, saved / name)
-    failed = nbval.returncode != 0 or student.returncode != 0
+        jobs = [Job(kind, name, Path(tmp, kind)) for kind in kinds for name in names]
+        for job in jobs:
+            prepare(job)
+        run_jobs(jobs, python, Path(tmp))
+        dumps = {(j.kind, j.name): harness.read_dump(j.folder, j.name) for j in jobs}
+        problems = [
+            f"{j.kind} {j.name} failed" for j in jobs if j.kind == "en-reader" and j.returncode
+        ]
+        for job in (j for j in jobs if j.kind != "en-reader"):
+            language, edition = job.kind.split("-")
+            problems += [f"{job.kind} {job.name}: {p}" for p in save(job, language, edition, dumps)]
+    durations = RUNS / "durations.json"
+    last = json.loads(durations.read_text()) if durations.exists() else {}
+    durations.write_text(json.dumps(last | {f"{j.kind}/{j.name}": j.cpu_s for j in jobs}, indent=1))
+    cpu = {kind: sum(j.cpu_s for j in jobs if j.kind == kind) for kind in kinds}
+    print("\n".join(problems))
     print(
-        f"colab-faithful: {len(names)} chapters, reader edition under nbval "
-        f"{'FAILED' if nbval.returncode else 'passed'}, student edition "
-        f"{'FAILED' if student.returncode else 'ran'} (checked by tests/test_student_edition.py),"
-        f" in {time.perf_counter() - start:.0f} s"
+        f"colab-faithful: {len(names)} notebooks, {', '.join(kinds)}: "
+        f"{'FAILED' if problems else 'passed'} in {time.perf_counter() - start:.0f} s; CPU time "
+        + ", ".join(f"{kind} {seconds / 60:.1f} min" for kind, seconds in cpu.items())
+        + f", total {sum(cpu.values()) / 60:.1f} min"
     )
-    return 1 if failed else 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

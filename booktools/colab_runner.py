@@ -1,10 +1,10 @@
-"""Run student notebooks as a Colab user does: every cell, keeping going after errors.
+"""Run notebooks as a Colab user does: every cell, keeping going after errors.
 
 The Colab-faithful run (:mod:`booktools.colab_faithful`) copies this file next to the copied
 notebooks and runs it with the fresh venv's Python in isolated mode (``python -I``), so it
 imports nothing from the repository: only ``nbformat`` and ``nbclient``.
 
-Usage (inside that venv): python -I _runner.py student/NAME.ipynb [...]
+Usage (inside that venv): python -I _runner.py NAME.ipynb [...]
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ def execute(path: Path, timeout: int = 900) -> Any:
     return nb
 
 
-def run_students(paths: list[str]) -> int:
-    """The student copies one after the other (the reader's nbval runs beside), each saved."""
+def run_all(paths: list[str]) -> int:
+    """The notebooks one after the other, each saved in place, executed."""
     import nbformat
 
     for path in paths:
         start = time.perf_counter()
         nbformat.write(execute(Path(path)), path)
-        print(f"  student {Path(path).name}: {time.perf_counter() - start:.1f} s", flush=True)
+        print(f"  ran {Path(path).name}: {time.perf_counter() - start:.1f} s", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(run_students(sys.argv[1:]))
+    sys.exit(run_all(sys.argv[1:]))

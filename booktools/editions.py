@@ -19,9 +19,12 @@ badge pointing at its own edition on the published ``notebooks`` branch. Also wr
 Translated editions (issue 13): ``--language ko`` writes ``<out>/ko/reader/`` and
 ``<out>/ko/student/`` instead, from the same notebooks with their Markdown translated by the
 ``.po`` files of ``locale/ko/`` (``po_markdown``; a paragraph without a translation stays in
-English), glossary and cross-reference links into the Korean site, the editions' own words
-through the package's translation layer (``mobilenet_lab.i18n.tr_in``), and a cell after the
-setup cell that makes the checkers answer in Korean (``set_language("ko")``). Their Colab
+English), glossary and cross-reference links into the Korean site, links to translated
+tutorials where one exists (``booktools.translation.TRANSLATED_LINKS``), the editions' own words
+and the code cells' comments and docstrings (``booktools.code_text``: the stubs' exercise
+specifications too) through the package's translation layer (``mobilenet_lab.i18n.tr_in``), and
+a cell after the setup cell that makes the checkers, figures and tables answer in Korean
+(``set_language("ko")``) and says which font draws the figures' Korean. Their Colab
 badges open ``ko/<edition>/<name>`` on the notebooks branch, where the Korean pages' Colab
 buttons point too.
 
@@ -41,12 +44,15 @@ import nbformat
 
 from booktools import book as registry
 from booktools.cells import SOLUTION, tags
+from booktools.code_text import WIDTH, translate_code, wrap
 from booktools.glue import glue_values, is_glue_output
 from booktools.myst_book import Book, Target, collect_book
 from booktools.myst_markdown import EXERCISE, ConversionError, Converter
 from booktools.po_markdown import Catalog, translate_markdown
 from booktools.stubs import ConventionError, stub_source
+from booktools.translation import translated_links
 from mobilenet_lab.i18n import N_, tr_in
+from mobilenet_lab.notebook import FONTS
 
 ZIP_NAME = "mobilenet-lab-student.zip"
 EDITIONS = registry.EDITIONS
@@ -62,6 +68,10 @@ SCAFFOLD_TITLE = N_("Checks behind the text (run it; no need to read it)")
 SOLUTION_SUMMARY = N_("Solution to {exercise}")
 READ_ONLINE = N_("Read this chapter in the HTML book")
 LANGUAGE_COMMENT = N_("Show the check cells' feedback (✅ / ❌ / ⏳) and hints in {language}.")
+FONT_COMMENT = N_(
+    "setup_plots() in the next cell draws the figures' {language} text in the {font} font of "
+    "the {package} package, which mobilenet_lab installs."
+)
 
 
 def load_book(catalog: Catalog | None = None) -> Book:
@@ -82,11 +92,17 @@ def load_book(catalog: Catalog | None = None) -> Book:
 
 
 def language_cell(language: str) -> str:
-    """The cell that makes the checkers answer in ``language`` (after the setup cell)."""
-    comment = tr_in(language, LANGUAGE_COMMENT, language=registry.language_name(language))
-    return (
-        f'# {comment}\nfrom mobilenet_lab.i18n import set_language\n\nset_language("{language}")\n'
-    )
+    """The cell that makes the checkers, figures and tables answer in ``language`` (after the
+    setup cell), saying how the figures get their font."""
+    name = registry.language_name(language)
+    comments = [tr_in(language, LANGUAGE_COMMENT, language=name)]
+    if language in FONTS:
+        package, font = FONTS[language]
+        values = {"language": name, "font": font, "package": package}
+        comments.append(tr_in(language, FONT_COMMENT, **values))
+    lines = [f"# {line}" for text in comments for line in wrap(text, WIDTH - 2)]
+    setting = f'from mobilenet_lab.i18n import set_language\n\nset_language("{language}")\n'
+    return "\n".join(lines) + "\n" + setting
 
 
 # --- one notebook ---------------------------------------------------------------------------------
@@ -144,7 +160,9 @@ class _Edition:
 
     def markdown(self, cell: nbformat.NotebookNode) -> None:
         if self.catalog is not None:
-            cell.source = translate_markdown(cell.source, self.catalog)
+            cell.source = translated_links(
+                translate_markdown(cell.source, self.catalog), self.language
+            )
         parts, saw_start = [], False
         for seg in self.convert.segments(cell.source):
             if seg.kind == "solution-start":
@@ -192,6 +210,8 @@ class _Edition:
             cell.outputs, cell.execution_count = [], None
         else:
             cell.outputs = [o for o in cell.outputs if not is_glue_output(o)]
+        if self.language != "en":
+            cell.source = translate_code(cell.source, lambda text: tr_in(self.language, text))
         self.out.cells.append(cell)
         if setup_cell and self.language != "en":
             self.out.cells.append(nbformat.v4.new_code_cell(language_cell(self.language)))

@@ -5,7 +5,9 @@ translated through :mod:`mobilenet_lab.i18n`. This script, run by ``make transla
 
 - extracts them with Babel: the Python sources of the package and of ``booktools`` (the
   editions' and the site's own words) and the chapters' code cells (figure titles, labels) with
-  the keywords ``tr``, ``tr_in`` (message second) and ``N_``, the exercises' records (``extract_exercises``: every title, hint and
+  the keywords ``tr``, ``tr_in`` (message second) and ``N_``, plus the code cells' comments
+  and docstrings (``booktools.code_text``: the translated editions show them translated), the
+  exercises' records (``extract_exercises``: every title, hint and
   message of ``mobilenet_lab/exercises/chNN.toml``) and the concept quizzes' JSON
   (``extract_quiz``: every question, answer and feedback), into
   ``_build/gettext/mobilenet_lab.pot``;
@@ -32,6 +34,7 @@ from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from booktools import code_text
 from mobilenet_lab.exercises._records import load
 from mobilenet_lab.i18n import DOMAIN, LANGUAGES
 
@@ -84,7 +87,8 @@ def extract_notebook(
     fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
 ) -> Extracted:
     """A Babel extractor for a chapter (``book/*.ipynb``): Python's, on every code cell (lines
-    counted from the cell; IPython's ``%`` and ``!`` lines left out)."""
+    counted from the cell; IPython's ``%`` and ``!`` lines left out), then the cell's comments
+    and docstrings (``booktools.code_text``: the translated editions show them translated)."""
     from babel.messages.extract import extract_python
 
     for number, cell in enumerate(json.loads(fileobj.read().decode("utf-8"))["cells"]):
@@ -95,6 +99,8 @@ def extract_notebook(
         code = io.BytesIO("\n".join(lines).encode("utf-8"))
         for line, funcname, message, comments in extract_python(code, keywords, [], {}):
             yield line, funcname, message, [f"cell {number}", *comments]
+        for piece in code_text.pieces(source):
+            yield piece.start[0], None, piece.message, [f"cell {number}: {piece.kind}"]
 
 
 def _sources(root: Path) -> list[tuple[Path, Any]]:

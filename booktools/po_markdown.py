@@ -75,6 +75,13 @@ def translate_markdown(text: str, catalog: Catalog) -> str:
             match = re.compile(pattern).search(text, start, end)
             if match is not None:
                 edits.append((match.start(), match.end(), found))
+        elif token.type in ("math_block", "amsmath"):
+            # a display formula is one message, as Sphinx extracts it (its ``\\text{…}``
+            # translated; tests/test_translation.py checks that nothing else changed)
+            found = catalog.get(token.content)  # line breaks kept
+            begin = text.find(token.content, start, end) if found is not None else -1
+            if begin >= 0:
+                edits.append((begin, begin + len(token.content), found))
         elif token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
             body_start = offsets[token.map[0] + 1]
             body_end = offsets[token.map[1] - 1] if token.map[1] - 1 > token.map[0] else body_start

@@ -8,9 +8,11 @@
 - ``pot``: only the extraction, into ``--out`` (``tests/test_translation.py`` compares it with
   the ``.po`` files, so a changed English string fails the test even before anyone updates them).
 - ``html``: the site in ``--language`` (default ``ko``) with ``language = "<lang>"``, rendering
-  the committed outputs (``BOOK_COMMITTED_OUTPUTS=1``: the English build has executed and nbval
-  has compared every chapter), built in ``_build/<lang>/`` and copied to ``_build/html/<lang>/``
-  after the English site. ``-W`` turns warnings into errors, as for the English build.
+  the outputs of the translated reader edition's run (``make colab``, or ``booktools.colab_faithful
+  --editions ko-reader`` in ``make book``: ``_build/colab-runs/<lang>/reader/``, through
+  ``booktools/sphinxext/translated_glue.py``), nothing executed, built in ``_build/<lang>/`` and
+  copied to ``_build/html/<lang>/`` after the English site. ``-W`` turns warnings into errors, as
+  for the English build (a missing or stale run is one).
 
 Usage: python -m booktools.translation {gettext,pot,html} [--language ko] [-W] [--out DIR]
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -34,6 +37,35 @@ CODE_PROMPTS = {
     "nb_code_prompt_show": N_("Show code cell content"),
     "nb_code_prompt_hide": N_("Hide code cell content"),
 }
+
+
+#: Translated versions of the pages the book links to, where one exists (looked up by hand: the
+#: build never goes online). The translated site and notebook editions link to them instead; a
+#: page the book links to without a translated version is listed with ``None``
+#: (``tests/test_korean_outputs.py`` fails on a PyTorch tutorial link that is not listed).
+TRANSLATED_LINKS: dict[str, dict[str, str | None]] = {
+    "ko": {  # the PyTorch Korea user group's translations of the PyTorch tutorials
+        "https://pytorch.org/tutorials/intermediate/fx_conv_bn_fuser.html": (
+            "https://tutorials.pytorch.kr/intermediate/fx_conv_bn_fuser.html"
+        ),
+    },
+}
+
+
+def translated_url(url: str, language: str) -> str:
+    """``url``, or its translated version in ``language`` (:data:`TRANSLATED_LINKS`)."""
+    base, hash_, fragment = url.partition("#")
+    found = TRANSLATED_LINKS.get(language, {}).get(base)
+    return f"{found}{hash_}{fragment}" if found else url
+
+
+def translated_links(markdown: str, language: str) -> str:
+    """``markdown`` with every link target that has a translated version replaced by it."""
+    for url in TRANSLATED_LINKS.get(language, {}):
+        markdown = re.sub(
+            re.escape(url) + r"(?=[#)>\s]|$)", translated_url(url, language), markdown
+        )
+    return markdown
 
 
 def site_config(language: str) -> dict[str, str]:
@@ -83,7 +115,8 @@ def gettext(language: str) -> int:
 
 def html(language: str, strict: bool) -> int:
     work = ROOT / "_build" / language
-    overrides = {"language": language, **site_config(language)}
+    runs = ROOT / "_build" / "colab-runs" / language / "reader"  # booktools.colab_faithful
+    overrides = {"language": language, "translated_runs": str(runs), **site_config(language)}
     status = _build("html", work / "html", work / ".doctrees", overrides, strict)
     if status:
         return status

@@ -33,10 +33,45 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     _glue(name, value, display=display)
 
 
-def setup_plots() -> None:
-    """PNG figures (never SVG: nbval would compare their random ids), readable default size."""
-    import matplotlib
+#: The font each language's figures need beyond matplotlib's own DejaVu Sans (which has no
+#: Hangul): the distribution that ships it (a dependency of the package, so Colab has it too) and
+#: the font's family name. Its files are registered from the installed distribution; the package
+#: itself is never imported.
+FONTS: dict[str, tuple[str, str]] = {"ko": ("koreanize-matplotlib", "NanumGothic")}
 
+
+def font_files(language: str) -> list[str]:
+    """The font files ``language``'s figures are drawn with (none for English)."""
+    from importlib import metadata
+
+    if language not in FONTS:
+        return []
+    distribution, family = FONTS[language]
+    try:
+        files = metadata.files(distribution) or []
+    except metadata.PackageNotFoundError:
+        raise ModuleNotFoundError(
+            f"figures in {language!r} need the font package {distribution} "
+            f"(pip install {distribution}; mobilenet_lab depends on it)"
+        ) from None
+    found = [str(f.locate()) for f in files if f.suffix == ".ttf" and f.name.startswith(family)]
+    if not found:
+        raise FileNotFoundError(f"{distribution} ships no {family} font file")
+    return sorted(found)
+
+
+def setup_plots() -> None:
+    """PNG figures (never SVG: nbval would compare their random ids), readable default size, and
+    the current language's font (``FONTS``; DejaVu Sans draws what it lacks)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    from mobilenet_lab.i18n import get_language
+
+    language = get_language()
+    for path in font_files(language):
+        font_manager.fontManager.addfont(path)
+    family = FONTS[language][1:] if language in FONTS else ()
     matplotlib.rcParams.update(
         {
             "figure.dpi": 100,
@@ -45,6 +80,7 @@ def setup_plots() -> None:
             "axes.grid": True,
             "grid.alpha": 0.3,
             "svg.hashsalt": "mobilenet-lab",
+            "font.family": [*family, *matplotlib.rcParamsDefault["font.family"]],
         }
     )
     try:

@@ -2,30 +2,34 @@
 
 Both directions, on a small synthetic notebook and on every chapter in book/: in the student
 edition every check cell says "Not done yet" and nothing else crashes; in the full edition (the
-committed outputs) every check cell says "✅ Correct". The student notebooks are those the
-Colab-faithful run executed (`make colab`), when they ran the current edition; else they run here.
+committed outputs) every check cell says "✅ Correct". The student notebooks that run are the
+Korean ones, as the Colab-faithful run executed them (`make colab`), when they ran the current
+edition; else they run here (``tests/conftest.py``). The English student edition has the same
+code but for comments, docstrings and the language cell (``tests/test_korean_outputs.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from booktools import book as registry
-from booktools.cells import is_check, tags
+from booktools.cells import is_check
+from booktools.colab_faithful import crashes
 from booktools.colab_runner import execute
-from booktools.editions import edition_notebook, load_book, write_editions, write_student_zip
+from booktools.editions import edition_notebook, load_book, write_student_zip
 from booktools.stubs import ConventionError, stub_source
+from mobilenet_lab.exercises._feedback import MARKS
+from mobilenet_lab.exercises._feedback import NOT_DONE as NOT_DONE_STATUS
+from mobilenet_lab.i18n import tr_in
 
 ROOT = registry.ROOT
 NOTEBOOKS = registry.notebooks()
-RUNS = ROOT / "_build" / "colab-runs" / "student"
 NOT_DONE, CORRECT = "Not done yet", "✅ Correct"
+KOREAN_NOT_DONE = tr_in("ko", MARKS[NOT_DONE_STATUS])
 
 
 def check_cells(nb: nbformat.NotebookNode) -> list[tuple[int, dict]]:
@@ -45,17 +49,6 @@ def text_of(cell: dict) -> str:
 def student_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The student edition of a notebook outside the book (solutions stubbed)."""
     return edition_notebook(nb, "student", load_book(), f"book/{Path(name).stem}", name)
-
-
-def crashes(nb: nbformat.NotebookNode) -> list[str]:
-    """Errors in cells that are not meant to raise."""
-    return [
-        f"cell {i}: {out.get('ename')}: {out.get('evalue')}\n{c.source[:300]}"
-        for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "raises-exception" not in tags(c)
-        for out in c.get("outputs", [])
-        if out.get("output_type") == "error"
-    ]
 
 
 # --- the transformation itself --------------------------------------------------------------
@@ -158,29 +151,6 @@ def test_code_inside_a_solution_must_be_tagged():
 # --- every chapter -------------------------------------------------------------------------------
 
 
-def saved_run(edition: Path) -> nbformat.NotebookNode | None:
-    """The Colab-faithful run of this student notebook (``make colab``), if it ran this very
-    edition (same digest); else None."""
-    saved = RUNS / edition.name
-    if not saved.exists():
-        return None
-    nb = nbformat.read(saved, as_version=4)
-    ran = nb.metadata.get("colab_faithful", {}).get("edition_sha256")
-    return nb if ran == hashlib.sha256(edition.read_bytes()).hexdigest() else None
-
-
-@pytest.fixture(scope="session")
-def student_runs(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """The student edition of every chapter, executed: the Colab-faithful run's notebooks where
-    they ran the current edition, else here (two notebooks at a time)."""
-    paths = write_editions(NOTEBOOKS, tmp_path_factory.mktemp("editions"))["student"]
-    runs = {p.name: saved_run(p) for p in paths}
-    todo = [p for p in paths if runs[p.name] is None]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        runs.update(zip([p.name for p in todo], pool.map(execute, todo)))
-    return runs
-
-
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
 def test_full_edition_checkers_pass(nb):
     cells = check_cells(nbformat.read(nb, as_version=4))
@@ -194,8 +164,9 @@ def test_student_edition_runs_and_reports_not_done(nb, student_runs):
     assert not crashes(executed), f"the student edition of {nb.name} crashes:\n" + "\n".join(
         crashes(executed)
     )
+    assert KOREAN_NOT_DONE != tr_in("en", MARKS[NOT_DONE_STATUS])
     for index, cell in check_cells(executed):
-        assert NOT_DONE in text_of(cell), f"cell {index}: {text_of(cell)[:300]}"
+        assert KOREAN_NOT_DONE in text_of(cell), f"cell {index}: {text_of(cell)[:300]}"
 
 
 # --- the teacher page's exercise index ------------------------------------------------------------

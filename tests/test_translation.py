@@ -98,17 +98,23 @@ def _role_target(name: str, content: str) -> str:
     return content.lower() if name == "term" else content
 
 
+def formula(math: str) -> str:
+    """What of a formula a translation keeps: all but the words of its ``\\text{…}`` (which it
+    translates, and may reorder: ``\\text{an } N \\text{ matrix}``), blanks ignored."""
+    return "".join(re.sub(r"\\text\{[^{}]*\}", " ", math).split())
+
+
 def markup(text: str) -> Counter:
-    """Every role (with its target), math span and code span of one message."""
+    """Every role (with its target), formula and code span of one message."""
     found: Counter = Counter()
     for token in parser().parse(text):
         if token.type in ("math_block", "amsmath"):
-            found[("math", token.content.strip())] += 1
+            found[("math", formula(token.content))] += 1
         for child in token.children or []:
             if child.type == "myst_role":
                 found[(child.meta["name"], _role_target(child.meta["name"], child.content))] += 1
             elif child.type in ("math_inline", "math_single", "math_inline_double"):
-                found[("math", child.content.strip())] += 1
+                found[("math", formula(child.content))] += 1
             elif child.type == "code_inline":
                 found[("code", child.content)] += 1
     return found
@@ -131,6 +137,16 @@ def test_markup_check_catches_a_broken_entry():
     assert markup(msgid) != markup("{glue:text}`H`행, {term}`스트라이드`, $H_\\text{out}$.")
     assert markup(msgid) != markup("{glue:text}`H`행, {term}`스트라이드 <stride>`, $H$.")
     assert markup(msgid) != markup("{glue:text}`H`행, {term]`stride`, $H_\\text{out}$.")
+    # the words of a formula's \text{…} are translated (and may move), nothing else in it
+    assert markup(msgid) == markup(
+        "{glue:text}`H`행, {term}`스트라이드 <stride>`, $H_\\text{출력}$."
+    )
+    assert markup("$(\\text{an } N \\text{ matrix})$") == markup(
+        "$(N \\text{ 크기의 } \\text{행렬})$"
+    )
+    assert markup(msgid) != markup(
+        "{glue:text}`H`행, {term}`스트라이드 <stride>`, $W_\\text{출력}$."
+    )
 
 
 def test_korean_entries_keep_roles_glue_and_math():

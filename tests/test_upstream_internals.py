@@ -84,3 +84,36 @@ def test_the_patch_wraps_the_originals_once():
 )
 def test_glued_values_are_formatted_as_the_book_formats_them(text, spec, shown):
     assert format_plain_text(text, spec) == shown
+
+
+def test_the_colab_harness_writes_glue_records_as_myst_nb_does(monkeypatch):
+    """The Korean run has no myst-nb (Colab has none), so its harness writes each glued value
+    as ``myst_nb.glue`` would (``booktools.colab_harness``), for the Korean site to render: the
+    same display call, for a hidden and a shown value."""
+    import sys
+    import types
+
+    import myst_nb.ext.glue as myst_glue
+    from IPython import display as ipython_display
+
+    from booktools.colab_harness import GLUE_PREFIX, HARNESS
+
+    assert GLUE_PREFIX == myst_glue.GLUE_PREFIX
+    calls = []
+
+    def record(*args, **kwargs):
+        calls.append((args, kwargs))
+
+    monkeypatch.setattr(myst_glue, "ipy_display", record)
+    monkeypatch.setattr(ipython_display, "display", record)
+    fake_ipython = types.SimpleNamespace(events=types.SimpleNamespace(register=lambda *a: None))
+    namespace = {"get_ipython": lambda: fake_ipython}
+    exec(HARNESS.replace("GLUE_PREFIX", GLUE_PREFIX).replace("RECORDS", "True"), namespace)
+    glue = sys.modules["mobilenet_lab.notebook"].glue
+    try:
+        for display in (False, True):
+            myst_glue.glue("n", 432, display=display)
+            glue("n", 432, display=display)
+            assert calls[-1] == calls[-2]
+    finally:
+        sys.modules["mobilenet_lab.notebook"].glue = namespace["_plain_glue"]

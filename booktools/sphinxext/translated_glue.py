@@ -1,4 +1,17 @@
-"""Glued numbers resolve inside translated paragraphs (loaded from _config.yml).
+"""What a translated site shows beyond its catalogs (loaded from _config.yml).
+
+**Its own outputs.** With ``translated_runs`` set (``booktools.translation html`` sets it to
+``_build/colab-runs/<lang>/reader/``), each chapter renders the outputs of its translated reader
+edition's run (``booktools.colab_faithful``: figures, tables, printed labels and feedback in the
+site's language; glued values too) instead of the committed English ones: when Sphinx reads the
+notebook, every code cell's outputs are replaced by the run's cell of the same id
+(``booktools.colab_harness.with_run_outputs``). A chapter whose run is missing, or ran other
+code than the chapter has now, is a warning (an error under ``-W``): run ``make colab``.
+
+**Translated links.** A link to a page with a translated version (``TRANSLATED_LINKS`` of
+``booktools.translation``: the PyTorch tutorials' Korean translations) points at that version.
+
+**Glued numbers inside translated paragraphs.**
 
 Sphinx translates a paragraph by parsing its ``msgstr`` as a new, small document whose source
 ends in ``<translated>``; since executablebooks/MyST-NB#600 (in myst-nb 1.4.0) MyST-NB parses it
@@ -18,9 +31,14 @@ changes upstream (the originals stay reachable as ``__wrapped__``).
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 RENDERER_KEY = "book_i18n_nb_renderer"
 
@@ -60,6 +78,42 @@ def translated_paragraphs_see_the_glue() -> None:
     SphinxNbRenderer.setup_render = remember_renderer  # type: ignore[method-assign]
 
 
+def translated_outputs(app: Any, docname: str, source: list[str]) -> None:
+    """``source-read``: a chapter's notebook with the outputs of its translated run."""
+    from booktools.colab_harness import code_digest, with_run_outputs
+
+    folder = app.config.translated_runs
+    path = Path(app.env.doc2path(docname))
+    if not folder or (app.config.language or "en") == "en" or path.suffix != ".ipynb":
+        return
+    run_file = Path(folder) / path.name
+    app.env.note_dependency(str(run_file))  # a new run re-reads the chapter
+    book = json.loads(source[0])
+    if not run_file.exists():
+        logger.warning(f"no translated run of {path.name} in {folder}: run `make colab`")
+        return
+    run = json.loads(run_file.read_text(encoding="utf-8"))
+    if run["metadata"].get("colab_faithful", {}).get("book_code_sha256") != code_digest(book):
+        logger.warning(f"{run_file} ran other code than {path.name} has: run `make colab`")
+        return
+    source[0] = json.dumps(with_run_outputs(book, run))
+
+
+def translated_link_targets(app: Any, doctree: nodes.document) -> None:
+    """``doctree-read``: links to pages with a translated version point at it."""
+    from booktools.translation import translated_url
+
+    language = app.config.language or "en"
+    if language == "en":
+        return
+    for reference in doctree.findall(nodes.reference):
+        if reference.get("refuri"):
+            reference["refuri"] = translated_url(reference["refuri"], language)
+
+
 def setup(app: Any) -> dict[str, Any]:
     translated_paragraphs_see_the_glue()
+    app.add_config_value("translated_runs", "", "env")
+    app.connect("source-read", translated_outputs)
+    app.connect("doctree-read", translated_link_targets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
