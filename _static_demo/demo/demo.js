@@ -342,8 +342,9 @@
     }
     return steps.length ? median(steps) : budgetMs;
   }
-  // the decimals of a millisecond that a clock of this step can tell apart (0 to 3)
-  const decimalsFor = (step) => Math.min(3, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
+  // the decimals of a millisecond that show no digit finer than a clock of this step (0 to 3);
+  // a step within 0.1 % of a power of ten (0.09999999 ms) counts as that power
+  const decimalsFor = (step) => Math.min(3, Math.max(0, Math.floor(-Math.log10(step) + 1e-3)));
   const shownStep = (step) => String(Number(step.toPrecision(2)));
 
   // a network's samples (ms per image) as a median and the middle half (interquartile range)
