@@ -180,10 +180,12 @@ execute: $(STAMP)
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
 ## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);
 ## the same for the package's own words (checker feedback, quizzes: mobilenet_lab.po, compiled
-## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated).
+## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated); then the teacher
+## page's translated answer key and the chapters' quiz outputs follow the quizzes.
 translations: $(STAMP)
-	$(BIN)/python -m booktools.translation gettext --language ko
 	$(BIN)/python -m booktools.messages
+	$(BIN)/python -m booktools.translation gettext --language ko
+	$(BIN)/python -m booktools.quiz_outputs
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new
