@@ -30,7 +30,6 @@ from .inference import (
     InferenceMobileNetV1,
     fold_batchnorm,
     fold_for_inference,
-    optimize_for_inference,
 )
 from .layers import (
     ConvBNAct,
@@ -56,7 +55,7 @@ from .quiz import load_quiz, show_quiz
 from .roofline import layer_intensities
 from .summary import summary_text
 from .timing import Timing, interleaved
-from .training import History, evaluate, fit, predict
+from .training import History, evaluate, fit, predict, train_one_epoch
 
 __version__ = "0.1.0"
 
@@ -76,6 +75,7 @@ __all__ = [
     "fit",
     "load_cifar10",
     "predict",
+    "train_one_epoch",
     "CheckpointMismatchError",
     "InferenceMobileNetV1",
     "find_weights",
@@ -84,7 +84,6 @@ __all__ = [
     "imagenet_labels",
     "load_timm_state_dict",
     "mobilenet_from_timm",
-    "optimize_for_inference",
     "preprocess",
     "top_k",
     "SHALLOW",
