@@ -16,7 +16,7 @@ DEMO := _build/demo-extra/demo/demo.json
 CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 # The Korean site (issue 13): the same sources, translated by locale/ko/LC_MESSAGES/*.po.
-KO_BUILD := $(BIN)/python scripts/build_translation.py html --language ko -W
+KO_BUILD := $(BIN)/python -m booktools.translation html --language ko -W
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading
@@ -59,7 +59,7 @@ nbval: $(STAMP)
 ## The -W build of `make test`. The Colab-faithful run has just re-executed every chapter and
 ## compared its outputs (glued values included) with the committed ones, so this build renders those
 ## outputs instead of executing every chapter again (BOOK_COMMITTED_OUTPUTS=1, see
-## _ext/book_site.py; `make book` always executes).
+## booktools/sphinxext/book_site.py; `make book` always executes).
 build-check: $(STAMP) vendor notebooks demo-models
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/ko
 	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
@@ -68,8 +68,8 @@ build-check: $(STAMP) vendor notebooks demo-models
 ## The notebook editions for Colab and Jupyter, in plain Markdown: _build/notebooks/reader/
 ## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book).
 notebooks: $(STAMP)
-	$(BIN)/python scripts/make_notebooks.py --out $(EDITIONS)
-	$(BIN)/python scripts/make_notebooks.py --out $(EDITIONS) --language ko
+	$(BIN)/python -m booktools.editions --out $(EDITIONS)
+	$(BIN)/python -m booktools.editions --out $(EDITIONS) --language ko
 student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
@@ -82,7 +82,7 @@ student-test: $(STAMP) notebooks
 ## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
 ## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope).
 assignments: $(STAMP)
-	$(BIN)/python scripts/make_assignments.py --out _build/assignments
+	$(BIN)/python -m booktools.assignments --out _build/assignments
 
 ## Grade every assignment with `otter run` (no Docker): the reference solutions score full marks,
 ## the student notebooks 0, one wrong answer per chapter loses exactly its points.
@@ -93,11 +93,11 @@ grading: $(STAMP)
 ## tooling and the package's wheel: the reader edition under nbval, the student edition run and
 ## saved for student-test; one thread per notebook, two at once.
 colab: $(STAMP) notebooks
-	$(BIN)/python scripts/colab_faithful.py
+	$(BIN)/python -m booktools.colab_faithful
 
 ## Every notebook on a CUDA GPU (says so and stops when there is none).
 cuda-smoke: $(STAMP)
-	$(BIN)/python scripts/cuda_smoke.py
+	$(BIN)/python -m booktools.cuda_smoke
 
 ## MathJax, require.js, the widget manager (served by the site) and playwright-core, from npm.
 vendor: $(VENDOR_STAMP)
@@ -126,12 +126,15 @@ $(VENDOR_STAMP): package.json package-lock.json
 
 ## The demo page's networks: chapter 8's recipe trained and exported to ONNX (never committed).
 demo-models: $(DEMO)
-$(DEMO): $(STAMP) scripts/export_demo_models.py $(wildcard mobilenet_lab/*.py)
-	$(BIN)/python scripts/export_demo_models.py --out $(dir $@)
+$(DEMO): $(STAMP) booktools/demo_models.py $(wildcard mobilenet_lab/*.py)
+	$(BIN)/python -m booktools.demo_models --out $(dir $@)
 
-## Open every page of the built book in headless Chromium, offline (build it first).
-browser: vendor browser-deps
+## Open every page of the built book in headless Chromium, offline (build it first). What the
+## test needs to know about the book (chapters, languages, Colab links) comes from the chapter
+## registry, booktools/book.py, as _build/book.json.
+browser: $(STAMP) vendor browser-deps
 	@test -f _build/html/index.html || $(MAKE) build-check
+	$(BIN)/python -m booktools.book --json _build/book.json
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots
 	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots ko/book/demo.html
@@ -144,12 +147,15 @@ browser-deps:
 
 ## Re-execute every notebook in place (after editing one), so committed outputs stay current.
 execute: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+	$(BIN)/python -m booktools.execute $(or $(NB),$(NOTEBOOKS))
 
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
-## (changed strings become fuzzy; tests/test_translation.py fails until they are translated).
+## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);
+## the same for the package's own words (checker feedback, quizzes: mobilenet_lab.po, compiled
+## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated).
 translations: $(STAMP)
-	$(BIN)/python scripts/build_translation.py gettext --language ko
+	$(BIN)/python -m booktools.translation gettext --language ko
+	$(BIN)/python -m booktools.messages
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new

@@ -1,5 +1,12 @@
 """mobilenet_lab: the small package behind the MobileNet v1 Lab book."""
 
+from .animations import (
+    ConvAnimation,
+    animate_depthwise_conv,
+    animate_pointwise_conv,
+    animate_separable_conv,
+    animate_standard_conv,
+)
 from .architecture import (
     SHALLOW,
     TABLE_1,
@@ -60,6 +67,11 @@ from .training import History, evaluate, fit, predict, train_one_epoch
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvAnimation",
+    "animate_depthwise_conv",
+    "animate_pointwise_conv",
+    "animate_separable_conv",
+    "animate_standard_conv",
     "OnnxModel",
     "Timing",
     "export_onnx",

@@ -14,18 +14,23 @@ written in English in the source and translated here, through one gettext domain
 - ``tr("Cost of one layer")`` is the string in the current language; ``tr("{n:,} weights",
   n=432)`` fills in values after translating, so a translation may move them;
   ``tr_in("ko", …)`` asks for one language explicitly; ``N_("…")`` marks a string for extraction
-  where it is defined (a table of messages) and translated later, where it is shown.
+  where it is defined (a table of messages) and translated later, where it is shown;
+  ``Message("{n:,} weights", {"n": 432})`` keeps a message and its values until it is shown
+  (checker feedback: ``set_language`` after a check still applies).
 
-The catalogs' sources are ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po`` (extracted with Babel,
-``make translations``); the package ships them compiled, in ``mobilenet_lab/locale/``, so that
-it works wherever it is installed (Colab included). A string without a translation is shown in
-English.
+The catalogs' sources are ``locale/<lang>/LC_MESSAGES/mobilenet_lab.po``, extracted with Babel
+from the code, the exercises' records (``exercises/chNN.toml``) and the quizzes' JSON (``make
+translations``: ``scripts/extract_messages.py``); the package ships them compiled, in
+``mobilenet_lab/locale/``, so that it works wherever it is installed (Colab included). A string
+without a translation is shown in English.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -52,7 +57,7 @@ def set_language(language: str) -> None:
 def get_language() -> str:
     """The current language (``"en"`` unless ``set_language`` or ``MOBILENET_LAB_LANG``)."""
     language = _state["language"]
-    return language if language in LANGUAGES else "en"
+    return language if language in LANGUAGES else LANGUAGES[0]
 
 
 def locale_dir() -> str:
@@ -60,12 +65,16 @@ def locale_dir() -> str:
     return str(resources.files("mobilenet_lab").joinpath("locale"))
 
 
-@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalog of ``language`` (English, or a missing catalog: no translation)."""
-    if _check_language(language) == LANGUAGES[0]:
+    return _catalog(_check_language(language), locale_dir())
+
+
+@cache
+def _catalog(language: str, folder: str) -> gettext.NullTranslations:
+    if language == LANGUAGES[0]:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, locale_dir(), languages=[language], fallback=True)
+    return gettext.translation(DOMAIN, folder, languages=[language], fallback=True)
 
 
 def tr_in(language: str, message: str, /, **values: Any) -> str:
@@ -82,3 +91,25 @@ def tr(message: str, /, **values: Any) -> str:
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark ``message`` for extraction; it is translated later, where it is shown."""
     return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """An English message and its values, translated each time it is shown (not when made).
+
+    A value that is itself a :class:`Message` is shown in the same language; ``str()`` gives the
+    current language. The English text must be marked where it is written (``N_``).
+    """
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> str:
+        values = {
+            name: value.in_language(language) if isinstance(value, Message) else value
+            for name, value in self.values.items()
+        }
+        return tr_in(language, self.text, **values)
+
+    def __str__(self) -> str:
+        return self.in_language(get_language())

@@ -1,22 +1,23 @@
-"""The graded assignments (scripts/make_assignments.py), graded locally with ``otter run``.
+"""The graded assignments (booktools.assignments), graded locally with ``otter run``.
 
-For every chapter that has hidden tests (``grading/hidden/chNN.py``): the reference solutions (the
-autograder notebook otter writes) score full marks, the untouched student notebook scores 0, and
-the solutions with ``WRONG``'s answer in place of one exercise's lose exactly that exercise's
-points. The hidden tests reach the autograder zip and nowhere else. ``otter assign`` runs once per
-chapter; the 3 × 10 submissions are graded two at a time (``ASSIGNMENT_WORKERS``), each kernel on
-one thread. Grading skips the slow cells no answer needs (``skipped_when_grading``), so chapter 8,
-which trains for minutes in the book, grades in seconds.
+For every chapter with exercises (``grading/hidden/chNN.py`` holds its hidden tests): the
+reference solutions (the autograder notebook otter writes) score full marks, the untouched
+student notebook scores 0, and the solutions with ``WRONG``'s answer in place of one exercise's
+lose exactly that exercise's points. The hidden tests reach the autograder zip and nowhere else.
+``otter assign`` runs once per chapter; the 3 × 10 submissions are graded two at a time
+(``ASSIGNMENT_WORKERS``), each kernel on one thread. Grading skips the cells the book tags
+``skip-grading`` (checked by ``booktools.dataflow``), so chapter 8, which trains for minutes in the
+book, grades in seconds; what it skips depends on the source and its tags only, so re-executing a
+chapter cannot change a grade (``test_grading_depends_on_the_source_only``).
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
+import random
 import re
-import sys
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -25,24 +26,21 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import make_assignments  # noqa: E402
-from make_notebooks import load_book  # noqa: E402
+from booktools import assignments, dataflow
+from booktools import book as registry
+from booktools.cells import SKIP_GRADING, SOLUTION, tags
+from booktools.editions import load_book
+from booktools.hidden import hidden_tests, load_module
+from booktools.stubs import ConventionError, stub_source
 
-CHAPTERS = make_assignments.chapters(sorted((ROOT / "book").glob("[0-9]*.ipynb")))
-GRADED = [p for p in CHAPTERS if (make_assignments.HIDDEN_DIR / f"ch{p.name[:2]}.py").exists()]
+ROOT = registry.ROOT
+CHAPTERS = assignments.graded_chapters()
 VARIANTS = ("solution", "student", "wrong")
 WORKERS = int(os.environ.get("ASSIGNMENT_WORKERS", "2"))
-SLOWEST = {"09_speed", "05_separable_block"}  # kept cells take longest (committed timings)
 
 
-def _wrong(path: Path) -> tuple[str, str]:
-    file = make_assignments.HIDDEN_DIR / f"ch{path.name[:2]}.py"
-    spec = importlib.util.spec_from_file_location(f"wrong_{path.stem}", file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG
+def _wrong(chapter: registry.Chapter) -> tuple[str, str]:
+    return load_module(chapter.key).WRONG
 
 
 def answer_cell(nb: nbformat.NotebookNode, label: str) -> int:
@@ -87,28 +85,29 @@ def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("assignments")
     book = load_book()
     with ThreadPoolExecutor(WORKERS) as pool:
-        folders = pool.map(lambda p: make_assignments.write_assignment(p, out, book), CHAPTERS)
-        return {p.stem: f for p, f in zip(CHAPTERS, folders)}
+        folders = pool.map(lambda c: assignments.write_assignment(c, out, book), CHAPTERS)
+        return {c.stem: f for c, f in zip(CHAPTERS, folders)}
 
 
 @pytest.fixture(scope="module")
 def graded(built) -> dict[tuple[str, str], dict]:
     """The three submissions of every graded chapter, graded two at a time."""
     jobs = []
-    for path in GRADED:
-        folder = built[path.stem]
+    for chapter in CHAPTERS:
+        folder = built[chapter.stem]
         work = folder / "submissions"
         for variant in VARIANTS:
             (work / variant).mkdir(parents=True)
-        solution = nbformat.read(folder / "dist" / "autograder" / f"{path.stem}.ipynb", 4)
-        nbformat.write(solution, work / "solution" / f"{path.stem}.ipynb")
-        student = folder / "dist" / "student" / f"{path.stem}.ipynb"
-        nbformat.write(nbformat.read(student, 4), work / "student" / student.name)
-        label, code = _wrong(path)
+        solution = nbformat.read(folder / "dist" / "autograder" / chapter.name, 4)
+        nbformat.write(solution, work / "solution" / chapter.name)
+        student = folder / "dist" / "student" / chapter.name
+        nbformat.write(nbformat.read(student, 4), work / "student" / chapter.name)
+        label, code = _wrong(chapter)
         solution.cells[answer_cell(solution, label)].source = code
-        nbformat.write(solution, work / "wrong" / f"{path.stem}.ipynb")
-        jobs += [(folder, v, work / v / f"{path.stem}.ipynb") for v in VARIANTS]
-    jobs.sort(key=lambda job: job[0].name in SLOWEST, reverse=True)  # the slowest first
+        nbformat.write(solution, work / "wrong" / chapter.name)
+        jobs += [(folder, v, work / v / chapter.name) for v in VARIANTS]
+    # the most cells to run first (the longest jobs), so that the two workers finish together
+    jobs.sort(key=lambda job: -_graded_cells(job[2]))
     with ProcessPoolExecutor(WORKERS) as pool:
         results = list(pool.map(grade, jobs))
     if os.environ.get("ASSIGNMENT_TIMES"):  # seconds per chapter and submission, for the record
@@ -117,62 +116,115 @@ def graded(built) -> dict[tuple[str, str], dict]:
     return {(job[0].name, job[1]): scores for job, (scores, _) in zip(jobs, results)}
 
 
+def _graded_cells(path: Path) -> int:
+    """How many code cells grading runs in a submission (otter skips ``otter_ignore``)."""
+    cells = nbformat.read(path, 4).cells
+    return sum(c.cell_type == "code" and "otter_ignore" not in tags(c) for c in cells)
+
+
 def points(built: dict[str, Path], chapter: str) -> dict[str, int]:
     source = built[chapter] / "source" / f"{chapter}.ipynb"
     questions = nbformat.read(source, 4).metadata["mobilenet_lab_questions"]
     return {q["name"]: q["points"] for q in questions}
 
 
-def test_every_chapter_with_exercises_has_hidden_tests():
-    assert {p.name[:2] for p in GRADED} == {p.name[:2] for p in CHAPTERS}
-    assert {p.name[:2] for p in GRADED} >= {f"{n:02d}" for n in range(1, 11)}
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
-def test_every_exercise_has_hidden_tests(path):
-    labels = [label for label, _ in make_assignments._book_solutions(nbformat.read(path, 4))]
-    hidden = make_assignments.hidden_tests(path)
-    assert labels and all(hidden.get(label) for label in labels), "an exercise without hidden tests"
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
-def test_grading_skips_slow_cells_no_answer_needs(path):
-    """What grading runs is cheap (the committed run's seconds of the kept cells: setup and
-    imports, mostly), and no skipped cell binds a name that a solution reads."""
-    nb = nbformat.read(path, 4)
-    skipped = make_assignments.skipped_when_grading(nb)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
+def test_no_skipped_cell_binds_a_name_an_answer_needs(chapter):
+    """The ``skip-grading`` tags are safe (``booktools.dataflow``: no tagged cell binds a name a
+    solution, or a cell a solution needs, reads), and the builder checks them too."""
+    nb = nbformat.read(chapter.path, 4)
+    assert not dataflow.grading_problems(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    kept = sum(make_assignments._duration(c) for c in code if c.source not in skipped)
-    assert kept < 10, f"grading would run {kept:.0f} s of {path.name}'s cells"
-    read = set()
+    read = set().union(*(dataflow.used(ast.parse(c.source)) for c in code if SOLUTION in tags(c)))
     for cell in code:
-        if "solution" in make_assignments._tags(cell):
-            read |= make_assignments._used(ast.parse(cell.source))
-    for cell in code:
-        if cell.source in skipped:
-            bound = set().union(
-                *(make_assignments._defined(n) for n in ast.parse(cell.source).body)
-            )
+        if SKIP_GRADING in tags(cell):
+            bound = set().union(*(dataflow.defined(n) for n in ast.parse(cell.source).body))
             assert not bound & read, (cell.source[:60], bound & read)
+    assert sum(SKIP_GRADING in tags(c) for c in code) > 0
 
 
-@pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
-def test_full_zero_and_exact_deduction(path, built, graded):
-    chapter = path.stem
-    expected = points(built, chapter)
-    solution = graded[(chapter, "solution")]
+def _synthetic(*sources: str, skipped: tuple[int, ...] = ()) -> dict:
+    cells = [nbformat.v4.new_code_cell("import torch")]
+    for i, text in enumerate(sources):
+        cell = nbformat.v4.new_code_cell(text)
+        cell.metadata["tags"] = [SKIP_GRADING] if i in skipped else []
+        cells.append(cell)
+    cells[-1].metadata["tags"].append(SOLUTION)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_an_unsafe_skip_grading_tag_is_found():
+    """The check itself: skipping what a solution needs, or keeping what reads a skipped cell's
+    names, are both reported; skipping an illustration is not."""
+    needed = _synthetic("data = [1, 2]", "plot = 1", "def f():\n    return len(data)", skipped=(0,))
+    assert "an answer may depend on it" in " ".join(dataflow.grading_problems(needed))
+    doomed = _synthetic("sweep = {}", "best = max(sweep)", "answer = 1", skipped=(0,))
+    assert "only skipped cells bind" in " ".join(dataflow.grading_problems(doomed))
+    safe = _synthetic("sweep = {}", "best = max(sweep)", "answer = 1", skipped=(0, 1))
+    assert not dataflow.grading_problems(safe)
+
+
+def _as_if_reexecuted(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
+    """``nb`` as another machine's re-execution leaves it: other execution counts, other
+    timestamps (``metadata.execution``), other outputs (glued values too)."""
+    rng = random.Random(seed)
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = (cell.execution_count or 0) + rng.randrange(1, 9)
+        start = f"2030-01-0{rng.randrange(1, 9)}T00:00:{rng.randrange(10, 60)}.0Z"
+        cell.metadata["execution"] = {"iopub.execute_input": start, "shell.execute_reply": start}
+        for output in cell.outputs:
+            for mime, value in output.get("data", {}).items():
+                if mime.endswith("text/plain"):
+                    output["data"][mime] = _another(value, rng)
+            if "text" in output:
+                output["text"] = f"{output['text']}{rng.random()}"
+    return nb
+
+
+def _another(value: str, rng: random.Random) -> str:
+    """Another value of the same kind (glued numbers are formatted as numbers)."""
+    for kind in (int, float):
+        try:
+            return repr(kind(value) + kind(rng.randrange(1, 9)))
+        except ValueError:
+            pass
+    return f"{value}{rng.random()}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
+def test_grading_depends_on_the_source_only(chapter):
+    """Grading the same submission gives the same score before and after re-executing a chapter:
+    what the autograder runs (every code cell, its tags, every test) is built from the book's
+    source and tags only, identical for the committed run and for a re-execution elsewhere."""
+    book = load_book()
+
+    def graded(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
+        master = assignments.master_notebook(nb, chapter, book)
+        return [(c.cell_type, c.source, tags(c)) for c in master.cells if c.cell_type != "markdown"]
+
+    committed = nbformat.read(chapter.path, 4)
+    assert graded(committed) == graded(_as_if_reexecuted(committed, seed=chapter.number))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
+def test_full_zero_and_exact_deduction(chapter, built, graded):
+    expected = points(built, chapter.stem)
+    solution = graded[(chapter.stem, "solution")]
     assert solution == {q: (p, p) for q, p in expected.items()}, "reference must score full marks"
-    student = graded[(chapter, "student")]
+    student = graded[(chapter.stem, "student")]
     assert student == {q: (0, p) for q, p in expected.items()}, "untouched notebook must score 0"
-    label, _ = _wrong(path)
-    wrong = graded[(chapter, "wrong")]
+    label, _ = _wrong(chapter)
+    wrong = graded[(chapter.stem, "wrong")]
     lost = {q: expected[q] - score for q, (score, _) in wrong.items() if score != expected[q]}
     assert lost == {label: expected[label]}, f"only {label} loses, and all its points"
 
 
-@pytest.mark.parametrize("path", GRADED, ids=lambda p: p.name[:2])
-def test_hidden_tests_only_in_the_autograder(path, built):
-    folder = built[path.stem]
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
+def test_hidden_tests_only_in_the_autograder(chapter, built):
+    folder = built[chapter.stem]
     student = folder / "dist" / "student"
     public = "\n".join(f.read_text() for f in (student / "tests").glob("*.py"))
     assert "hidden=True" not in public and "hidden=False" in public
@@ -180,13 +232,13 @@ def test_hidden_tests_only_in_the_autograder(path, built):
         tests = [n for n in archive.namelist() if n.startswith("tests/")]
         assert any("hidden=True" in archive.read(n).decode() for n in tests)
         graded = " ".join(" ".join(archive.read(n).decode().split()) for n in tests)
-    nb = nbformat.read(student / f"{path.stem}.ipynb", 4)
+    nb = nbformat.read(student / chapter.name, 4)
     text = "\n".join(c.source for c in nb.cells) + public
     assert "# YOUR CODE HERE" in text and "BEGIN SOLUTION" not in text
     flat = " ".join(text.split())
-    for bodies in make_assignments.hidden_tests(path).values():
-        for body in bodies:
-            code = " ".join(ast.unparse(ast.parse(body)).split())  # as otter writes it
+    for tests in hidden_tests(chapter.key).values():
+        for test in tests:
+            code = " ".join(ast.unparse(ast.parse(test.body)).split())  # as otter writes it
             assert code in graded
             assert code not in flat
 
@@ -194,20 +246,25 @@ def test_hidden_tests_only_in_the_autograder(path, built):
 def test_grading_is_outside_the_package_and_the_book():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'include = \["mobilenet_lab\*"\]', pyproject)
-    toc = (ROOT / "_toc.yml").read_text()
-    assert "grading" not in toc
+    assert not any(page.startswith("grading") for page in registry.pages())
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name[:2])
-def test_students_see_the_student_edition_stub(path):
+def test_a_hidden_test_must_read_what_the_solution_defines():
+    from booktools.hidden import HiddenTest
+
+    question = assignments.Question("ex-00-x", solution="answer = 1", check="check_x(answer)")
+    question.hidden = [HiddenTest("ex-00-x", "test_other", ("other",), "assert other\n")]
+    with pytest.raises(ConventionError, match="reads \\['other'\\]"):
+        assignments.question_cells(question, {"check_x": "from m import check_x"})
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
+def test_students_see_the_student_edition_stub(chapter):
     """otter's solution stripping turns each solution cell into the student edition's stub, and
     each question is worth one point per test case."""
-    from make_notebooks import stub_source
     from otter.assign.solutions import replace_solutions
 
-    master = make_assignments.master_notebook(
-        path, load_book(), make_assignments.hidden_tests(path)
-    )
+    master = assignments.master_notebook(nbformat.read(chapter.path, 4), chapter, load_book())
     cells = master.cells
     begins = [
         i for i, c in enumerate(cells) if c.cell_type == "raw" and c.source == "# BEGIN SOLUTION"
@@ -218,6 +275,6 @@ def test_students_see_the_student_edition_stub(path):
         stripped = "\n".join(replace_solutions(solution.split("\n"), "python"))
         book_source = solution.split("# BEGIN SOLUTION NO PROMPT\n")[1].split("\n# END SOLUTION")[0]
         assert stripped.strip() == stub_source(book_source).strip()
+    hidden = hidden_tests(chapter.key)
     for q in master.metadata["mobilenet_lab_questions"]:
-        hidden = make_assignments.hidden_tests(path).get(q["name"], [])
-        assert q["points"] == 1 + len(hidden)
+        assert q["points"] == 1 + len(hidden.get(q["name"], []))

@@ -1,4 +1,4 @@
-"""The browser demo's networks (scripts/export_demo_models.py): ONNX Runtime gives PyTorch's outputs.
+"""The browser demo's networks (booktools.demo_models): ONNX Runtime gives PyTorch's outputs.
 
 A one-epoch export (the parity does not depend on how long the networks trained) checks every
 test digit; when the book's own export exists (``make demo-models``), its files are checked
@@ -7,7 +7,6 @@ against the PyTorch probabilities it recorded for the held-out digits.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,21 +14,13 @@ import numpy as np
 import pytest
 import torch
 
+from booktools import demo_models
 from mobilenet_lab import OnnxModel
 from mobilenet_lab.data import RandomAffine
 from mobilenet_lab.recipes import DIGITS_RECIPE, digits_recipe
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "_build" / "demo-extra" / "demo"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "export_demo_models", ROOT / "scripts" / "export_demo_models.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_recipe_is_fresh_and_overridable():
@@ -43,7 +34,7 @@ def test_recipe_is_fresh_and_overridable():
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     torch.set_num_threads(1)
-    summary, models, data = _script().export_demo(out, epochs=1)
+    summary, models, data = demo_models.export_demo(out, epochs=1)
     return out, summary, models, data
 
 

@@ -182,7 +182,7 @@ def test_ch07_predict_wrong(answer, word):
 
 @pytest.mark.parametrize(
     "answer, word",
-    [(0.25, "rule of thumb"), (3.178, "upside down"), (0.5, "not the ratio"), ("x", "number")],
+    [(0.25, "rule of thumb"), (3.178, "upside down"), (0.5, "too high"), ("x", "number")],
 )
 def test_ch07_param_ratio_wrong(answer, word):
     feedback = ch07.check_param_ratio(answer)

@@ -1,4 +1,4 @@
-"""The notebook editions (scripts/make_notebooks.py): what Colab and Jupyter readers open.
+"""The notebook editions (booktools.editions): what Colab and Jupyter readers open.
 
 Every generated notebook is plain Markdown (no MyST residue, found with myst-parser's own
 parser), every glued number appears as the book shows it, every link into the published book
@@ -9,29 +9,22 @@ setup cell, the badge to itself, folded solutions (reader) or stubs (student).
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from markdown_it import MarkdownIt
+from myst_nb.core.variables import format_plain_text
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from make_notebooks import colab_url, site_config, write_editions  # noqa: E402
-from myst_markdown import (  # noqa: E402
-    Book,
-    ConversionError,
-    Converter,
-    Target,
-    glue_values,
-    parser,
-    residue,
-)
-from myst_nb.core.variables import format_plain_text  # noqa: E402
+from booktools import book as registry
+from booktools.editions import write_editions
+from booktools.glue import glue_values
+from booktools.myst_book import Book, Target, parser
+from booktools.myst_markdown import ConversionError, Converter
+from tests.myst_residue import residue
 
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
-SITE = site_config()["site"]
+ROOT = registry.ROOT
+NOTEBOOKS = registry.notebooks()
+SITE = registry.site_url()
 HTML = ROOT / "_build" / "html"
 
 
@@ -61,6 +54,7 @@ BOOK = Book(
     terms={"stride": "term-stride"},
     labels={"sec-x": Target("book/05_block", "sec-x", "The block")},
     titles={"book/05_block": "5. The block", "book/appendix": "Appendix"},
+    numbers={"book/04_sep": 4, "book/05_block": 5},
 )
 
 
@@ -91,7 +85,7 @@ def test_blocks_become_headings_quotes_and_solutions():
         "```{solution-start} ex-04-a\n:class: dropdown\n```\nSecret.\n```{solution-end}\n```\n"
         "$$\nx = 1\n$$"
     )
-    assert "(sec-y)=" not in out and out.startswith("## Title")
+    assert "(sec-y)=" not in out and out.startswith("## 4.1. Title")
     assert "> **Note**\n>\n> A [stride](" in out
     assert "<details><summary><b>Tip</b></summary>\n\nHidden.\n\n</details>" in out
     assert "### Exercise 4.1\n\nDo it." in out
@@ -148,7 +142,7 @@ def test_every_glued_value_appears_in_the_reader_edition(editions, nb):
 def test_each_notebook_opens_with_its_colab_badge_and_keeps_the_setup_cell(editions, edition, nb):
     generated = editions[edition][nb.name]
     assert generated.cells[0].cell_type == "markdown"
-    assert f"]({colab_url(edition, nb.name)})" in generated.cells[0].source
+    assert f"]({registry.colab_url(edition, nb.name)})" in generated.cells[0].source
     code = [c for c in generated.cells if c.cell_type == "code" and c.source.strip()]
     assert "%pip install" in code[0].source and "except ImportError" in code[0].source
 
@@ -197,11 +191,9 @@ def test_links_into_the_published_book_resolve_in_the_built_site(editions):
 def test_headings_and_exercises_are_numbered_as_the_book_numbers_them(editions):
     """Where `_toc.yml` numbers a part, a notebook says "4.2. Title" and "Exercise 4.1" exactly
     where the HTML page does."""
-    from make_notebooks import numbered_pages
-
     for nb in NOTEBOOKS:
-        page, name = f"book/{nb.stem}", nb.name
-        if page not in numbered_pages():
+        page, name = registry.page_of(nb), nb.name
+        if registry.number(page) is None:
             continue  # the appendix: Sphinx numbers nothing there
         html = (HTML / f"{page}.html").read_text(encoding="utf-8")
         in_html = re.findall(r'<h[1-4]><span class="section-number">([\d.]+) </span>', html)
@@ -214,7 +206,7 @@ def test_headings_and_exercises_are_numbered_as_the_book_numbers_them(editions):
 
 
 def test_numbered_headings():
-    book = Book(site="https://example.org/", numbered={"book/04_sep"})
+    book = Book(site="https://example.org/", numbers={"book/04_sep": 4})
     convert = Converter(book, "book/04_sep", {})
     first = convert.segments("# Title\n\n## One\n\n### One a\n\n## Two")[0].text
     assert first == "# 4. Title\n\n## 4.1. One\n\n### 4.1.1. One a\n\n## 4.2. Two"

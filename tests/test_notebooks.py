@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+from booktools import book as registry
+
+NOTEBOOKS = sorted((registry.ROOT / "book").glob("*.ipynb"))  # every notebook, listed or not
 
 
 def _cells(nb: Path) -> list[dict]:
@@ -32,43 +31,21 @@ def _text_outputs(cell: dict) -> str:
     return "\n".join(parts)
 
 
-def _toc_files() -> set[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = {toc["root"]}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.add(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return files
-
-
-def setup_url() -> str:
-    repo = CONFIG["repository"]
-    return f"git+{repo['url']}@{repo['branch']}"
-
-
 def test_config_points_colab_at_github():
-    assert CONFIG["repository"]["url"].startswith("https://github.com/")
-    assert CONFIG["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    config = registry.config()
+    assert registry.repository_url().startswith("https://github.com/")
+    assert config["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
 class TestNotebook:
     def test_in_toc(self, nb):
-        assert f"book/{nb.stem}" in _toc_files()
+        assert f"book/{nb.stem}" in registry.pages()
 
     def test_setup_cell_installs_from_the_configured_repository(self, nb):
         first = "".join(_code_cells(nb)[0]["source"])
         assert "import mobilenet_lab" in first and "except ImportError" in first
-        assert f'"mobilenet-lab @ {setup_url()}"' in first, (
+        assert f'"{registry.install_requirement()}"' in first, (
             "setup cell out of step with _config.yml"
         )
         assert not re.search(r"pip install[^\n]*\btorch\b", first), (
@@ -112,6 +89,12 @@ class TestNotebook:
                 assert out.get("name") != "stderr" or "nbval-ignore-output" in cell["metadata"].get(
                     "tags", []
                 ), f"stderr output in a cell: {''.join(out.get('text', ''))[:200]}"
+
+    def test_no_execution_timestamps(self, nb):
+        """Re-executing a chapter changes its outputs, never its cells' metadata: no timestamps
+        are recorded (``booktools.execute``), and nothing depends on how long a cell took."""
+        timed = [i for i, c in enumerate(_cells(nb)) if "execution" in c.get("metadata", {})]
+        assert not timed, f"cells {timed} carry execution timestamps (run `make execute`)"
 
     def test_kernel_is_python3(self, nb):
         assert json.loads(nb.read_text())["metadata"]["kernelspec"]["name"] == "python3"

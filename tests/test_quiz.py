@@ -1,6 +1,7 @@
-"""The concept quizzes: five well-formed questions per chapter, in English and Korean, shown in
-every chapter (both languages in one output, the page's language chosen by CSS), and the teacher
-page's answer key generated from the same data in both languages."""
+"""The concept quizzes: five well-formed questions per chapter, in English (the JSON files) and
+in every translation (the package's catalog), shown in every chapter (all languages in one
+output, the page's language chosen by CSS), and the teacher page's answer key generated from the
+same data in every language."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from booktools import book as registry
+from mobilenet_lab.i18n import LANGUAGES
 from mobilenet_lab.quiz import (
-    LANGUAGES,
+    _MATHJAX_RACE,
     QUIZ_CHAPTERS,
     answer_key_markdown,
     answer_key_translations,
@@ -24,12 +27,13 @@ from mobilenet_lab.quiz import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "book").glob("[01][0-9]_*.ipynb"))
+CHAPTERS = [chapter.path for chapter in registry.chapters()]
+NUMBERS = [chapter.number for chapter in registry.chapters()]
 
 
 def test_one_quiz_per_chapter():
-    assert len(CHAPTERS) == len(QUIZ_CHAPTERS) == 10
-    assert [f"ch{p.name[:2]}" for p in CHAPTERS] == list(QUIZ_CHAPTERS)
+    """The quizzes are the files present: one per numbered chapter of the registry, none more."""
+    assert [c.key for c in registry.chapters()] == list(QUIZ_CHAPTERS)
 
 
 @pytest.mark.parametrize("chapter", QUIZ_CHAPTERS)
@@ -53,31 +57,27 @@ def test_five_questions_each_with_exactly_one_correct_answer(chapter):
 
 @pytest.mark.parametrize("chapter", QUIZ_CHAPTERS)
 def test_every_question_answer_and_feedback_has_korean_text(chapter):
-    """The Korean text sits beside the English ("ko" fields), one entry for every English one."""
-    for question in load_quiz(chapter):
-        korean = question["ko"]["question"]
-        assert korean.strip() and korean != question["question"]
-        assert re.search("[가-힣]", korean), korean
+    """The quiz files hold English only; the Korean comes from the catalog, one entry for every
+    English text."""
+    english, korean = load_quiz(chapter), load_quiz(chapter, "ko")
+    assert [set(q) for q in english] == [{"question", "type", "answers"}] * 5, "English only"
+    assert [set(q) for q in korean] == [{"question", "type", "answers"}] * 5
+    for question, translated in zip(english, korean):
+        assert translated["question"].strip() and translated["question"] != question["question"]
+        assert re.search("[가-힣]", translated["question"]), translated["question"]
         assert "*" not in json.dumps(question), "only `code` is marked up: no *emphasis*"
-        assert set(question) == {"question", "type", "answers", "ko"}
-        answers = [a["ko"]["answer"] for a in question["answers"]]
-        assert all(a.strip() for a in answers) and len(set(answers)) == len(answers), korean
-        for answer in question["answers"]:
-            feedback = answer["ko"]["feedback"]
-            assert re.search("[가-힣]", feedback), feedback
+        answers = [a["answer"] for a in translated["answers"]]
+        assert all(a.strip() for a in answers) and len(set(answers)) == len(answers), answers
+        for answer, ko in zip(question["answers"], translated["answers"]):
+            assert ko["correct"] == answer["correct"]
+            assert re.search("[가-힣]", ko["feedback"]), ko["feedback"]
             # the correct answer's feedback opens like the English "Right:"
-            assert feedback.startswith("맞습니다:") == answer["correct"], feedback
+            assert ko["feedback"].startswith("맞습니다:") == answer["correct"], ko["feedback"]
             assert answer["feedback"].startswith("Right") == answer["correct"]
             # code spans are kept, character for character
-            english = answer["answer"] + answer["feedback"]
-            assert sorted(re.findall(r"`[^`]+`", english)) == sorted(
-                re.findall(r"`[^`]+`", answer["ko"]["answer"] + feedback)
-            ), feedback
-    korean_quiz = load_quiz(chapter, "ko")
-    assert [set(q) for q in korean_quiz] == [{"question", "type", "answers"}] * 5
-    assert [[a["correct"] for a in q["answers"]] for q in korean_quiz] == [
-        [a["correct"] for a in q["answers"]] for q in load_quiz(chapter, "en")
-    ]
+            assert sorted(re.findall(r"`[^`]+`", answer["answer"] + answer["feedback"])) == sorted(
+                re.findall(r"`[^`]+`", ko["answer"] + ko["feedback"])
+            ), ko["feedback"]
 
 
 def test_chapter_argument_is_checked():
@@ -100,12 +100,14 @@ def test_display_text_is_html_with_code_marked_up():
     assert "무엇을" in korean[0]["question"]
     with pytest.raises(ValueError, match="language"):
         load_quiz("ch02", "fr")
+    with pytest.raises(TypeError, match="language"):
+        load_quiz("ch02", 2)
 
 
 def test_answer_key_matches_the_data():
     key = answer_key_markdown()
     sections = re.split(r"(?m)^### Chapter (\d+)\n", key)[1:]
-    assert [int(n) for n in sections[::2]] == list(range(1, 11))
+    assert [int(n) for n in sections[::2]] == NUMBERS
     for chapter, body in zip(QUIZ_CHAPTERS, sections[1::2]):
         questions = load_quiz(chapter)
         items = re.findall(r"(?m)^(\d)\. (.+)\n\n   \*\*Answer:\*\* (.+)$", body)
@@ -122,7 +124,7 @@ def test_answer_key_matches_the_data():
 def test_korean_answer_key_matches_the_data():
     key = answer_key_markdown(language="ko")
     sections = re.split(r"(?m)^### (\d+)장\n", key)[1:]
-    assert [int(n) for n in sections[::2]] == list(range(1, 11))
+    assert [int(n) for n in sections[::2]] == NUMBERS
     for chapter, body in zip(QUIZ_CHAPTERS, sections[1::2]):
         items = re.findall(r"(?m)^(\d)\. (.+)\n\n   \*\*정답:\*\* (.+)$", body)
         assert len(items) == 5, chapter
@@ -141,7 +143,7 @@ def test_korean_teacher_page_shows_the_korean_answer_key():
     with (ROOT / "locale/ko/LC_MESSAGES/book/teachers.po").open("rb") as handle:
         po = {m.id: m for m in read_po(handle) if m.id}
     pairs = answer_key_translations("ko")
-    assert len(pairs) == 10 * 5 * 2
+    assert len(pairs) == len(NUMBERS) * 5 * 2
     stale = [
         (en[:60], ko[:60])
         for en, ko in pairs.items()
@@ -218,3 +220,31 @@ def test_show_quiz_is_deterministic_and_embeds_its_questions():
     assert korean.returncode == 0, korean.stderr
     assert korean.stdout.strip() == "3 ko"
     assert callable(show_quiz)
+
+
+def test_the_mathjax_patch_still_fits_jupyterquiz():
+    """``_quiz_outputs`` string-patches jupyterquiz's script (``_MATHJAX_RACE``). The patch was
+    written for this version and these five places, where MathJax 2 or 3 is told apart: an
+    upgrade that changes them fails here, before a page breaks."""
+    from importlib.metadata import version
+
+    assert version("jupyterquiz") == "2.9.6.4", "jupyterquiz changed: check _MATHJAX_RACE"
+    code = (
+        "import json\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "InteractiveShell.instance()\n"
+        "from mobilenet_lab.quiz import _jupyterquiz_outputs, _quiz_outputs, load_quiz\n"
+        "questions = load_quiz('ch01')\n"
+        "print(json.dumps([_jupyterquiz_outputs(questions)[1], _quiz_outputs(questions)[1]]))\n"
+    )
+    out = _run(code)
+    assert out.returncode == 0, out.stderr
+    script, patched = json.loads(out.stdout)
+    lines = script.splitlines()
+    places = [i for i, line in enumerate(lines) if _MATHJAX_RACE[0] in line]
+    assert len(places) == 5
+    for i in places:
+        assert lines[i].strip() == _MATHJAX_RACE[0] + " {"
+        assert lines[i + 1].strip() == 'MathJax.Hub.Queue(["Typeset", MathJax.Hub]);'
+        assert lines[i + 2].strip() == '} else if (version[0] == "3") {'
+    assert patched.count(_MATHJAX_RACE[1]) == patched.count(_MATHJAX_RACE[0]) == 5

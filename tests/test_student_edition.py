@@ -1,4 +1,4 @@
-"""The student edition (scripts/make_notebooks.py): stubs where the solutions were, checkers kept.
+"""The student edition (booktools.editions): stubs where the solutions were, checkers kept.
 
 Both directions, on a small synthetic notebook and on every chapter in book/: in the student
 edition every check cell says "Not done yet" and nothing else crashes; in the full edition (the
@@ -10,41 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from make_notebooks import (  # noqa: E402
-    ConventionError,
-    stub_source,
-    student_notebook,
-    write_editions,
-    write_student_zip,
-)
+from booktools import book as registry
+from booktools.cells import is_check, tags
+from booktools.colab_runner import execute
+from booktools.editions import edition_notebook, load_book, write_editions, write_student_zip
+from booktools.stubs import ConventionError, stub_source
 
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+ROOT = registry.ROOT
+NOTEBOOKS = registry.notebooks()
 RUNS = ROOT / "_build" / "colab-runs" / "student"
-CHECK_CALL = re.compile(r"^check_\w+\s*\(", re.MULTILINE)
 NOT_DONE, CORRECT = "Not done yet", "✅ Correct"
-
-
-def _tags(cell: dict) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def check_cells(nb: nbformat.NotebookNode) -> list[tuple[int, dict]]:
     """Code cells that call an exercise checker (and are not solution cells)."""
-    return [
-        (i, c)
-        for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "solution" not in _tags(c) and CHECK_CALL.search(c.source)
-    ]
+    return [(i, c) for i, c in enumerate(nb.cells) if is_check(c)]
 
 
 def text_of(cell: dict) -> str:
@@ -56,17 +42,9 @@ def text_of(cell: dict) -> str:
     return "\n".join(parts)
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run a notebook in its own folder, keeping going after errors (they are checked after)."""
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    return nb
+def student_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The student edition of a notebook outside the book (solutions stubbed)."""
+    return edition_notebook(nb, "student", load_book(), f"book/{Path(name).stem}", name)
 
 
 def crashes(nb: nbformat.NotebookNode) -> list[str]:
@@ -74,7 +52,7 @@ def crashes(nb: nbformat.NotebookNode) -> list[str]:
     return [
         f"cell {i}: {out.get('ename')}: {out.get('evalue')}\n{c.source[:300]}"
         for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "raises-exception" not in _tags(c)
+        if c.cell_type == "code" and "raises-exception" not in tags(c)
         for out in c.get("outputs", [])
         if out.get("output_type") == "error"
     ]
@@ -106,16 +84,18 @@ def test_stub_rejects_other_statements():
 
 # --- a synthetic notebook, end to end ----------------------------------------------------------
 
-CHECKER = '''from mobilenet_lab.exercises._core import call_answer, checker, correct, expect_int
+CHECKER = '''from mobilenet_lab.exercises._core import Case, Exercise, compare_cases, checker
 
-@checker("ex-00-double", hint="multiply by two")
+DOUBLE = Exercise("ex-00-double", "double", "multiply by two", "function", cases=(Case((21,), 42),))
+
+@checker(DOUBLE)
 def check_double(fn):
     """A checker for the synthetic notebook."""
-    return expect_int("ex-00-double", call_answer(fn, 21), 42, "double(21)")
+    return compare_cases(fn)
 
-@checker("ex-00-answer")
+@checker(Exercise("ex-00-answer", "parameters", cases=(Case(expected=432),)))
 def check_answer(value):
-    return expect_int("ex-00-answer", value, 432, "parameters")
+    return compare_cases(value)
 '''
 
 
@@ -158,7 +138,7 @@ def test_synthetic_notebook_both_editions(tmp_path):
     assert "SECRET" not in text and "solution-start" not in text and "Back to the lesson." in text
     assert "2 * x" not in text and "YOUR CODE HERE" in text
 
-    executed = {"full": execute(full), "student": execute(out / "full.ipynb")}
+    executed = {"full": execute(full, 600), "student": execute(out / "full.ipynb", 600)}
     for edition, marker in [("full", CORRECT), ("student", NOT_DONE)]:
         nb = executed[edition]
         assert not crashes(nb), crashes(nb)
@@ -172,7 +152,7 @@ def test_code_inside_a_solution_must_be_tagged():
     nb = synthetic()
     del nb.cells[4].metadata["tags"]
     with pytest.raises(ConventionError, match="tagged `solution`"):
-        student_notebook(nb)
+        student_notebook(nb, "notebook.ipynb")
 
 
 # --- every chapter -------------------------------------------------------------------------------
@@ -222,7 +202,7 @@ def test_student_edition_runs_and_reports_not_done(nb, student_runs):
 
 
 def test_teacher_page_lists_every_exercise():
-    from exercise_index import exercises, markdown_table
+    from booktools.teacher_page import exercises, markdown_table
 
     labels = {
         m[1]
@@ -231,13 +211,14 @@ def test_teacher_page_lists_every_exercise():
             r":label:\s*(ex-\S+)", nb.read_text(encoding="utf-8").replace("\\n", "\n")
         )
     }
-    found = exercises(NOTEBOOKS)
+    found = exercises(registry.chapters())
     assert {ex.label for ex in found} == labels
     for ex in found:
         assert "?" not in (ex.answer, ex.checker, ex.checks), f"incomplete exercise: {ex}"
     index = markdown_table(found)
     assert all(label in index for label in labels)
-    assert "{include} ../_build/notebooks/exercises.md" in (ROOT / "book/teachers.md").read_text()
+    teachers = (ROOT / "book/teachers.md").read_text()
+    assert "{include} ../_build/teacher_page/exercises.md" in teachers
     built = ROOT / "_build/html/book/teachers.html"
     if built.exists():  # make test builds the book before this test
         html = built.read_text(encoding="utf-8")

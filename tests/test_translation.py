@@ -1,5 +1,6 @@
-"""The Korean edition (issue 13): translation coverage, markup kept intact, checker messages,
-Korean search, the language switcher and the Korean notebook editions.
+"""The Korean edition (issue 13): translation coverage, markup kept intact, Korean search, the
+language switcher and the Korean notebook editions (the package's own messages, checker feedback
+and quizzes: ``tests/test_i18n.py``).
 
 Which pages are translated is explicit, in ``locale/translated.yml``. In this first round the
 translated pages are the home page, the glossary and chapter 1; every other page of the table of
@@ -8,14 +9,13 @@ pending page that becomes complete fails until it is moved to ``translated``). N
 silently: ``pytest -rxX`` lists the pending pages.
 
 Coverage is measured against a fresh extraction of the English source
-(``scripts/build_translation.py pot``, about 10 s, nothing executed), so an English paragraph that
-changed fails here even before anyone has run ``sphinx-intl update``: the new string is missing,
-and after the update it is fuzzy, which fails too.
+(``python -m booktools.translation pot``, about 10 s, nothing executed), so an English paragraph
+that changed fails here even before anyone has run ``sphinx-intl update``: the new string is
+missing, and after the update it is fuzzy, which fails too.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -23,20 +23,19 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "_ext"))
+from booktools import book as registry
+from booktools.myst_book import parser
+from booktools.myst_markdown import EXERCISE
+from mobilenet_lab.i18n import tr_in
+from tests.myst_residue import residue
 
-from make_notebooks import book_pages  # noqa: E402
-from myst_markdown import parser  # noqa: E402
-
+ROOT = registry.ROOT
 LANGUAGE = "ko"
-LISTED = yaml.safe_load((ROOT / "locale" / "translated.yml").read_text())[LANGUAGE]
-TRANSLATED = LISTED["translated"]
-PENDING = LISTED["pending"]
+LISTED = registry.translation_status(LANGUAGE)
+TRANSLATED = list(LISTED["translated"])
+PENDING = list(LISTED["pending"])
 PO_DIR = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
 
 
@@ -49,7 +48,7 @@ def read_catalog(path: Path):
 def pot_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pot")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_translation.py"), "pot", "--out", str(out)],
+        [sys.executable, "-m", "booktools.translation", "pot", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,7 +60,7 @@ def pot_dir(tmp_path_factory) -> Path:
 def test_every_page_is_translated_or_pending():
     """The list is the whole book: no page is left out of the Korean edition unannounced."""
     listed = TRANSLATED + PENDING
-    assert sorted(listed) == sorted(book_pages()), "locale/translated.yml must list every page"
+    assert sorted(listed) == sorted(registry.pages()), "locale/translated.yml must list every page"
     assert not set(TRANSLATED) & set(PENDING)
     print(f"translated: {TRANSLATED}\npending: {PENDING}")
 
@@ -78,7 +77,7 @@ def _coverage_problems(page: str, pot_dir: Path) -> list[str]:
         entry = po.get(message.id)
         short = message.id[:70].replace("\n", " ")
         if entry is None:
-            problems.append(f"not in the .po file (run build_translation.py gettext): {short!r}")
+            problems.append(f"not in the .po file (run make translations): {short!r}")
         elif entry.fuzzy:
             problems.append(f"fuzzy (its English changed; check and clear the flag): {short!r}")
         elif not entry.string:
@@ -191,9 +190,9 @@ def test_korean_bold_is_closed():
 def test_glossary_headwords_are_translated_once():
     """The glossary is the terminology source: each headword has one Korean headword, and no
     two English terms share one."""
-    from book_i18n import glossary_headwords
+    from booktools.sphinxext.book_i18n import glossary_headwords
 
-    headwords = glossary_headwords(LANGUAGE, ROOT)
+    headwords = glossary_headwords(LANGUAGE)
     english = [line.strip() for line in _glossary_terms()]
     assert set(english) <= set(headwords), set(english) - set(headwords)
     korean = [headwords[term] for term in english]
@@ -206,94 +205,14 @@ def _glossary_terms() -> list[str]:
     return [line for line in block.split("\n") if line.strip() and not line[0].isspace()]
 
 
-# --- checker messages -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def korean():
-    from mobilenet_lab.exercises import get_language, set_language
-
-    before = get_language()
-    set_language(LANGUAGE)
-    yield
-    set_language(before)
-
-
-def _chapter1_feedback():
-    from mobilenet_lab.exercises import ch01
-
-    def stub(*_args):
-        raise NotImplementedError
-
-    def weighted_sum(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[:, i : i + k, j : j + k] * weight[o]).sum()
-
-    def one_channel(x, weight, o, i, j):
-        k = weight.shape[-1]
-        return (x[0, i : i + k, j : j + k] * weight[o, 0]).sum()
-
-    sizes = [
-        lambda n, k, s, p: (n + 2 * p - k) // s + 1,
-        lambda n, k, s, p: (n + 2 * p - k) // s,
-        lambda n, k, s, p: (n + p - k) // s + 1,
-        lambda n, k, s, p: (n - k) // s + 1,
-        lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-        lambda n, k, s, p: n,
-        lambda n, k, s, p: n / 2,
-        lambda n, k, s, p: "7",
-    ]
-    yield from (ch01.check_output_size(f) for f in [*sizes, stub, None])
-    for answer in (12800, 800, 400, 7200, 2560, 12832, 12801, 5, "many", 1.5, None):
-        yield ch01.check_conv_params(answer)
-    for f in (weighted_sum, one_channel, lambda *a: 0.0, lambda *a: "x", lambda *a: 1 / 0, stub):
-        yield ch01.check_weighted_sum(f)
-
-
-def test_chapter1_checkers_speak_korean(korean):
-    from mobilenet_lab.exercises import _messages
-
-    untranslated = []
-    statuses = set()
-    for feedback in _chapter1_feedback():
-        statuses.add(feedback.status)
-        for text in (feedback.message, feedback.hint):
-            if text and _messages.lookup(text, LANGUAGE) is None:
-                untranslated.append(text)
-        shown = repr(feedback)
-        assert shown.startswith(tuple(_messages.MARKS[LANGUAGE].values())), shown
-        if feedback.hint and not feedback:
-            assert "\n   힌트: " in shown
-    assert statuses == {"correct", "wrong", "not done"}
-    assert not untranslated, "\n".join(sorted(set(untranslated)))
-
-
-def test_english_stays_the_default():
-    from mobilenet_lab.exercises import ch01, get_language
-
-    assert get_language() == "en"
-    assert repr(ch01.check_conv_params(12800)).startswith("✅ Correct")
-
-
-def test_language_comes_from_the_environment():
-    code = "from mobilenet_lab.exercises import ch01; print(repr(ch01.check_conv_params(None)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "MOBILENET_LAB_LANG": "ko"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.startswith("⏳ 아직 풀지 않았어요"), result.stdout
-
-
 # --- the sites: search, switcher ---------------------------------------------------------------
 
 
 def test_korean_search_finds_a_noun_with_its_particle():
     """English search would index "합성곱은" and "합성곱을" but never "합성곱"."""
-    from book_i18n import SearchKorean
     from sphinx.search.en import SearchEnglish
+
+    from booktools.sphinxext.korean import SearchKorean
 
     sentence = "일반 합성곱은 필터를 모든 채널에 적용하고, 깊이별 합성곱을 쓰면 가볍습니다."
     english = SearchEnglish({}).split(sentence)
@@ -305,7 +224,7 @@ def test_korean_search_finds_a_noun_with_its_particle():
 
 
 def test_switcher_urls_lead_to_the_same_page():
-    from book_i18n import other_language_url
+    from booktools.sphinxext.book_i18n import other_language_url
 
     assert other_language_url("en", "book/index", "ko") == "../ko/book/index.html"
     assert other_language_url("ko", "book/index", "en") == "../../book/index.html"
@@ -318,7 +237,7 @@ def test_theme_words_come_from_the_project():
     project's ``booktheme.po`` comes first; what it lacks still comes from the theme."""
     from types import SimpleNamespace
 
-    from book_i18n import theme_words_from_the_project
+    from booktools.sphinxext.book_i18n import theme_words_from_the_project
 
     config = SimpleNamespace(language=LANGUAGE, locale_dirs=["locale/"])
     app = SimpleNamespace(config=config, srcdir=str(ROOT))
@@ -328,12 +247,32 @@ def test_theme_words_come_from_the_project():
     assert context["translate"]("Search") == "검색"
 
 
+def test_site_words_come_from_the_translation_layer():
+    """The sites' own words (switcher, code-cell prompts) are msgids of the package's catalog,
+    shown through ``tr_in``; the switcher names each language in that language."""
+    from types import SimpleNamespace
+
+    from booktools.sphinxext.book_i18n import SWITCH_TOOLTIP, add_language_switcher
+    from booktools.translation import CODE_PROMPTS, site_config
+    from mobilenet_lab.i18n import LANGUAGES
+
+    assert site_config(LANGUAGE) == {key: tr_in(LANGUAGE, v) for key, v in CODE_PROMPTS.items()}
+    app = SimpleNamespace(config=SimpleNamespace(language=LANGUAGE))
+    context: dict = {"header_buttons": []}
+    add_language_switcher(app, "book/index", "page.html", context, None)
+    switcher = context["header_buttons"][0]
+    assert switcher["tooltip"] == tr_in(LANGUAGE, SWITCH_TOOLTIP)
+    names = [button["tooltip"] for button in switcher["buttons"]]
+    assert names == ["English", "한국어"][: len(LANGUAGES)]
+    assert [b["label"] for b in switcher["buttons"]] == [f"language-{c}" for c in LANGUAGES]
+
+
 # --- the Korean notebook editions --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def korean_editions(tmp_path_factory):
-    from make_notebooks import write_editions
+    from booktools.editions import write_editions
 
     notebooks = [ROOT / f"{page}.ipynb" for page in TRANSLATED if (ROOT / f"{page}.ipynb").exists()]
     out = tmp_path_factory.mktemp("editions")
@@ -357,7 +296,6 @@ def _chapter_heading(stem: str) -> tuple[str, str, str, bool]:
 
 def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
     import nbformat
-    from myst_markdown import residue
 
     for edition in ("reader", "student"):
         for path in korean_editions[edition]:
@@ -371,7 +309,8 @@ def test_korean_editions_are_translated_and_plain_markdown(korean_editions):
             heading = f"# {number}. {title}" if number else f"# {title}"
             assert heading in markdown.split("\n"), f"{path.name}: no {heading!r}"
             assert english not in markdown, f"{path.name}: the English title is left"
-            if has_exercises:
-                assert f"연습 문제 {number}.1" in markdown, path.name
+            if has_exercises:  # the editions' own words come from the mobilenet_lab catalog
+                assert tr_in(LANGUAGE, EXERCISE) != EXERCISE, "no translation of 'Exercise'"
+                assert f"{tr_in(LANGUAGE, EXERCISE)} {number}.1" in markdown, path.name
             codes = [c.source for c in nb.cells if c.cell_type == "code"]
             assert 'set_language("ko")' in codes[1], "the checkers must answer in Korean"

@@ -1,5 +1,7 @@
 // The browser demo (book/demo.md): draw a digit, run chapter 8's two networks with
-// onnxruntime-web (WebAssembly, one thread), show their probabilities and time them.
+// onnxruntime-web (WebAssembly, one thread), show their probabilities and time them. The page
+// loads MobileNet only; the standard twin (eight times the bytes) loads when its answer or its
+// time is asked for.
 //
 // Preprocessing mirrors chapter 8 (mobilenet_lab.data.digits_datasets): a digit is 8×8 pixels
 // with values 0–16 (a drawing is brought there the way the UCI digits were made: the ink cropped,
@@ -26,7 +28,10 @@
   const STRINGS = {
     en: {
       names: { separable: "MobileNet (separable)", standard: "Standard twin" },
-      loading: "Loading the runtime and the two networks…",
+      loading: "Loading the runtime and MobileNet…",
+      load: (mb) => `Load it (${mb} MB) and compare`,
+      loadingNet: "loading…",
+      loadingOne: (name, mb) => `Loading ${name} (${mb} MB)…`,
       missing: "The exported networks are missing: build the book with `make book`.",
       ready: "Ready: draw a digit in the box, or load a test digit.",
       canvas: "Draw a digit here",
@@ -39,14 +44,17 @@
       caption: "Cost and latency per image, measured on your machine, in your browser, with one thread",
       headers: ["network", "mult-adds", "parameters", "ONNX file", "test accuracy", "median latency"],
       time: "Time it",
-      timeHint: "Runs each network many times on the digit shown (or a test digit) and reports the median time per image.",
+      timeHint: "Runs each network many times on the digit shown (or a test digit) and reports the median time per image (loading the standard twin first, if needed).",
       timing: "timing…",
       timed: (runs, measured, counted) => `Median of ${runs} runs per network, one image at a time. ` +
         `Here the standard twin took ${measured}× as long as MobileNet; the mult-adds say ${counted}×.`,
     },
     ko: {
       names: { separable: "MobileNet (분리 합성곱)", standard: "일반 합성곱 쌍둥이" },
-      loading: "런타임과 두 네트워크를 불러오는 중입니다…",
+      loading: "런타임과 MobileNet을 불러오는 중입니다…",
+      load: (mb) => `불러와서 비교하기 (${mb} MB)`,
+      loadingNet: "불러오는 중…",
+      loadingOne: (name, mb) => `불러오는 중입니다: ${name} (${mb} MB)…`,
       missing: "내보낸 네트워크가 없습니다. `make book`으로 책을 빌드하세요.",
       ready: "준비되었습니다. 상자에 숫자를 그리거나 테스트 숫자를 불러오세요.",
       canvas: "여기에 숫자를 그리세요",
@@ -59,7 +67,7 @@
       caption: "이미지 한 장당 비용과 지연 시간 (여러분의 기기와 브라우저에서 스레드 하나로 측정)",
       headers: ["네트워크", "곱셈-덧셈", "파라미터", "ONNX 파일", "테스트 정확도", "지연 시간 중앙값"],
       time: "시간 재기",
-      timeHint: "보이는 숫자(없으면 테스트 숫자)로 각 네트워크를 여러 번 실행해 이미지 한 장당 시간의 중앙값을 보여 줍니다.",
+      timeHint: "보이는 숫자(없으면 테스트 숫자)로 각 네트워크를 여러 번 실행해 이미지 한 장당 시간의 중앙값을 보여 줍니다(필요하면 일반 합성곱 쌍둥이를 먼저 불러옵니다).",
       timing: "재는 중…",
       timed: (runs, measured, counted) => `네트워크마다 ${runs}번 실행한 중앙값이며, 이미지는 한 번에 한 장입니다. ` +
         `여기서는 일반 합성곱 쌍둥이가 MobileNet보다 ${measured}배 오래 걸렸고, 곱셈-덧셈 연산 수로는 ${counted}배입니다.`,
@@ -159,6 +167,7 @@
   // ---- the page ------------------------------------------------------------------------------
   const demo = {
     ready: null, last: null, preprocess, drawingToPixels, timing: null, language: LANGUAGE, strings: T,
+    loaded: [], // the networks loaded so far, in order
   };
   window.mobilenetDemo = demo;
 
@@ -169,6 +178,11 @@
     return e.map((v) => v / s);
   }
 
+  function median(xs) {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+  }
+
   function el(tag, attrs = {}, text = "") {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
@@ -177,71 +191,84 @@
   }
 
   const fmt = (n) => n.toLocaleString("en-US");
+  const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+  const blank = () => Array.from({ length: 8 }, () => Array(8).fill(0));
 
-  async function start(root) {
-    const status = root.querySelector(".demo-status");
-    const say = (text, state) => {
-      status.textContent = text;
-      status.dataset.state = state;
-    };
-    translatePage(root);
-    say(T.loading, "loading");
-    ort.env.wasm.numThreads = 1; // one thread: no SharedArrayBuffer needed on a static host
-    ort.env.wasm.proxy = false;
-    ort.env.wasm.wasmPaths = WASM;
-    let info;
-    try {
-      const response = await fetch(MODELS + "demo.json");
-      if (!response.ok) throw new Error(`demo.json: HTTP ${response.status}`);
-      info = await response.json();
-    } catch (err) {
-      say(T.missing, "error");
-      throw err;
-    }
+  // ---- the networks: MobileNet loads with the page, any other network (the standard twin, eight
+  // times the bytes) the first time its answer or its time is asked for -------------------------
+  const FIRST = "separable";
+
+  function createNetworks(info) {
     const sessions = {};
-    for (const [name, model] of Object.entries(info.models)) {
-      sessions[name] = await ort.InferenceSession.create(MODELS + model.file, {
-        executionProviders: ["wasm"],
-        graphOptimizationLevel: "all",
-      });
-    }
-    const spec = info.preprocess;
-    const side = spec.size;
+    const loading = {};
+    const side = info.preprocess.size;
+    return {
+      names: Object.keys(info.models),
+      loaded: (name) => name in sessions,
+      load(name) {
+        loading[name] ??= ort.InferenceSession.create(MODELS + info.models[name].file, {
+          executionProviders: ["wasm"],
+          graphOptimizationLevel: "all",
+        }).then((session) => {
+          sessions[name] = session;
+          demo.loaded.push(name);
+          return session;
+        }, (err) => {
+          delete loading[name]; // a failed download can be tried again
+          throw err;
+        });
+        return loading[name];
+      },
+      async run(name, input) {
+        const session = sessions[name];
+        const tensor = new ort.Tensor("float32", input, [1, 1, side, side]);
+        const output = await session.run({ [session.inputNames[0]]: tensor });
+        return output[session.outputNames[0]].data;
+      },
+    };
+  }
 
-    // probability bars, one block per network
+  // ---- probability bars, one block per network; one not loaded yet offers to load itself -------
+  function createBars(root, info, onLoad) {
     const bars = {};
-    const barsRoot = root.querySelector(".demo-bars");
-    for (const name of Object.keys(sessions)) {
+    for (const [name, model] of Object.entries(info.models)) {
       const block = el("div", { class: "demo-net", "data-net": name });
       block.append(el("h4", {}, NAMES[name] ?? name));
       const answer = el("p", { class: "demo-answer" }, "—");
-      block.append(answer);
+      const load = el("button", { type: "button", class: "demo-load" }, T.load(megabytes(model.bytes)));
+      load.addEventListener("click", () => onLoad(name));
+      block.append(answer, load);
       const rows = [];
       for (let d = 0; d < 10; d++) {
         const row = el("div", { class: "demo-row" });
-        row.append(el("span", { class: "demo-digit" }, String(d)));
-        const track = el("span", { class: "demo-track" });
         const bar = el("span", { class: "demo-bar" });
+        const track = el("span", { class: "demo-track" });
         track.append(bar);
-        row.append(track);
         const value = el("span", { class: "demo-value" }, "");
-        row.append(value);
+        row.append(el("span", { class: "demo-digit" }, String(d)), track, value);
         block.append(row);
         rows.push({ row, bar, value });
       }
-      barsRoot.append(block);
-      bars[name] = { answer, rows };
+      root.querySelector(".demo-bars").append(block);
+      bars[name] = { answer, load, rows };
     }
+    return bars;
+  }
 
-    async function run(name, input) {
-      const tensor = new ort.Tensor("float32", input, [1, 1, side, side]);
-      const feeds = { [sessions[name].inputNames[0]]: tensor };
-      const output = await sessions[name].run(feeds);
-      return output[sessions[name].outputNames[0]].data;
-    }
+  function showBars(view, probs) {
+    const top = probs ? probs.indexOf(Math.max(...probs)) : -1;
+    view.answer.textContent = probs ? T.answer(top, (100 * probs[top]).toFixed(1)) : "—";
+    view.rows.forEach(({ row, bar, value }, d) => {
+      bar.style.width = probs ? `${(100 * probs[d]).toFixed(1)}%` : "0";
+      value.textContent = probs ? `${(100 * probs[d]).toFixed(1)} %` : "";
+      row.classList.toggle("demo-top", d === top);
+    });
+    return top;
+  }
 
+  function createPreview(root, spec) {
     const preview = root.querySelector(".demo-preview");
-    function showPreview(pixels) {
+    return (pixels) => {
       const ctx = preview.getContext("2d");
       const cell = preview.width / 8;
       ctx.fillStyle = "#ffffff";
@@ -253,44 +280,11 @@
           ctx.fillRect(c * cell, r * cell, cell, cell);
         }
       }
-    }
+    };
+  }
 
-    let current = null; // 8×8 pixels now shown
-    async function predict(pixels) {
-      current = pixels;
-      showPreview(pixels);
-      const input = preprocess(pixels, spec);
-      const result = {};
-      for (const name of Object.keys(sessions)) {
-        const probs = softmax(await run(name, input));
-        const top = probs.indexOf(Math.max(...probs));
-        result[name] = { probs, top1: top };
-        const view = bars[name];
-        view.answer.textContent = T.answer(top, (100 * probs[top]).toFixed(1));
-        view.rows.forEach(({ row, bar, value }, d) => {
-          bar.style.width = `${(100 * probs[d]).toFixed(1)}%`;
-          value.textContent = `${(100 * probs[d]).toFixed(1)} %`;
-          row.classList.toggle("demo-top", d === top);
-        });
-      }
-      demo.last = result;
-      root.dataset.predictions = String(Number(root.dataset.predictions ?? 0) + 1);
-      return result;
-    }
-
-    function clearBars() {
-      for (const view of Object.values(bars)) {
-        view.answer.textContent = "—";
-        view.rows.forEach(({ row, bar, value }) => {
-          bar.style.width = "0";
-          value.textContent = "";
-          row.classList.remove("demo-top");
-        });
-      }
-      demo.last = null;
-    }
-
-    // drawing
+  // ---- the drawing canvas: a stroke ends in onDrawn(8×8 pixels) --------------------------------
+  function createCanvas(root, onDrawn) {
     const canvas = root.querySelector(".demo-canvas");
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.lineWidth = canvas.width / 9; // about as thick, relative to the digit, as the dataset's
@@ -305,11 +299,9 @@
         ((event.clientY - box.top) * canvas.height) / box.height,
       ];
     };
-    function clearCanvas() {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-    }
+    const clear = () => ctx.clearRect(0, 0, canvas.width, canvas.height);
     canvas.addEventListener("pointerdown", (event) => {
-      if (root.dataset.source === "test") clearCanvas();
+      if (root.dataset.source === "test") clear();
       root.dataset.source = "drawing";
       drawing = true;
       canvas.setPointerCapture(event.pointerId);
@@ -325,21 +317,150 @@
       ctx.lineTo(x, y);
       ctx.stroke();
     });
-    const finish = async () => {
+    const finish = () => {
       if (!drawing) return;
       drawing = false;
       const pixels = drawingToPixels(canvas);
-      if (pixels) await predict(pixels);
+      if (pixels) onDrawn(pixels);
     };
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
+    // a test digit, drawn as its 8×8 blocks of grey
+    const show = (pixels, max) => {
+      clear();
+      const cell = canvas.width / 8;
+      for (let r = 0; r < 8; r++) {
+        for (let c = 0; c < 8; c++) {
+          ctx.fillStyle = `rgba(0,0,0,${pixels[r][c] / max})`;
+          ctx.fillRect(c * cell, r * cell, cell, cell);
+        }
+      }
+    };
+    return { clear, show };
+  }
 
+  // ---- the cost table (wrapped in a box that scrolls on a narrow screen) and "Time it" ----------
+  function createTable(root, info) {
+    const table = root.querySelector(".demo-timing");
+    const box = el("div", { class: "demo-table site-scroll", "aria-label": T.caption });
+    table.replaceWith(box);
+    box.append(table);
+    const cells = {};
+    for (const [name, model] of Object.entries(info.models)) {
+      const row = el("tr", { "data-net": name });
+      row.append(el("td", {}, NAMES[name] ?? name));
+      row.append(el("td", { class: "num" }, fmt(model.mult_adds)));
+      row.append(el("td", { class: "num" }, fmt(model.params)));
+      row.append(el("td", { class: "num" }, `${megabytes(model.bytes)} MB`));
+      row.append(el("td", { class: "num" }, `${(100 * model.test_acc).toFixed(1)} %`));
+      const latency = el("td", { class: "num demo-latency" }, "—");
+      row.append(latency);
+      table.querySelector("tbody").append(row);
+      cells[name] = latency;
+    }
+    return cells;
+  }
+
+  // every network, one image at a time, interleaved so that both see the same conditions
+  async function timeAll(networks, input, cells) {
+    const names = networks.names;
+    const times = Object.fromEntries(names.map((n) => [n, []]));
+    for (const name of names) cells[name].textContent = T.timing;
+    for (let i = 0; i < WARMUP; i++) for (const name of names) await networks.run(name, input);
+    for (let i = 0; i < RUNS; i++) {
+      for (const name of names) {
+        const t0 = performance.now();
+        await networks.run(name, input);
+        times[name].push(performance.now() - t0);
+      }
+    }
+    demo.timing = {};
+    for (const name of names) {
+      demo.timing[name] = median(times[name]);
+      cells[name].textContent = `${demo.timing[name].toFixed(2)} ms`;
+    }
+    return demo.timing;
+  }
+
+  async function loadInfo(say) {
+    try {
+      const response = await fetch(MODELS + "demo.json");
+      if (!response.ok) throw new Error(`demo.json: HTTP ${response.status}`);
+      return await response.json();
+    } catch (err) {
+      say(T.missing, "error");
+      throw err;
+    }
+  }
+
+  // ---- the widget -------------------------------------------------------------------------------
+  async function start(root) {
+    const status = root.querySelector(".demo-status");
+    const say = (text, state) => {
+      status.textContent = text;
+      status.dataset.state = state;
+    };
+    translatePage(root);
+    say(T.loading, "loading");
+    ort.env.wasm.numThreads = 1; // one thread: no SharedArrayBuffer needed on a static host
+    ort.env.wasm.proxy = false;
+    ort.env.wasm.wasmPaths = WASM;
+    const info = await loadInfo(say);
+    const spec = info.preprocess;
+    const networks = createNetworks(info);
+    await networks.load(FIRST);
+
+    let current = null; // 8×8 pixels now shown
+    const showPreview = createPreview(root, spec);
+    async function predict(pixels) {
+      current = pixels;
+      showPreview(pixels);
+      const input = preprocess(pixels, spec);
+      const result = {};
+      for (const name of networks.names.filter(networks.loaded)) {
+        const probs = softmax(await networks.run(name, input));
+        result[name] = { probs, top1: showBars(bars[name], probs) };
+      }
+      demo.last = result;
+      root.dataset.predictions = String(Number(root.dataset.predictions ?? 0) + 1);
+      return result;
+    }
+
+    // a network's first answer: load it, then answer for what is shown
+    async function load(name) {
+      if (networks.loaded(name)) return;
+      const button = bars[name].load;
+      button.disabled = true;
+      button.textContent = T.loadingNet;
+      say(T.loadingOne(NAMES[name] ?? name, megabytes(info.models[name].bytes)), "loading");
+      try {
+        await networks.load(name);
+      } catch (err) {
+        button.disabled = false;
+        button.textContent = T.load(megabytes(info.models[name].bytes));
+        say(T.missing, "error");
+        throw err;
+      }
+      shown(name);
+      if (current) await predict(current);
+      say(T.ready, "ready");
+    }
+    const bars = createBars(root, info, load);
+    // a network's block shows its answer once it is loaded, its "load" button until then
+    const shown = (name) => {
+      bars[name].answer.hidden = !networks.loaded(name);
+      bars[name].load.hidden = networks.loaded(name);
+    };
+    networks.names.forEach(shown);
+
+    const canvas = createCanvas(root, predict);
     root.querySelector(".demo-clear").addEventListener("click", () => {
-      clearCanvas();
-      clearBars();
+      canvas.clear();
+      Object.values(bars).forEach((view) => showBars(view, null));
+      demo.last = null;
       current = null;
       root.dataset.source = "";
-      showPreview(Array.from({ length: 8 }, () => Array(8).fill(0)));
+      showPreview(blank());
     });
 
     // held-out test digits, one click each
@@ -349,68 +470,29 @@
         String(digit.label));
       button.title = T.sample(digit.label);
       button.addEventListener("click", async () => {
-        clearCanvas();
-        const cell = canvas.width / 8;
-        for (let r = 0; r < 8; r++) {
-          for (let c = 0; c < 8; c++) {
-            ctx.fillStyle = `rgba(0,0,0,${digit.pixels[r][c] / spec.max})`;
-            ctx.fillRect(c * cell, r * cell, cell, cell);
-          }
-        }
+        canvas.show(digit.pixels, spec.max);
         root.dataset.source = "test";
         await predict(digit.pixels);
       });
       samples.append(button);
     });
 
-    // the cost table and "time it"
-    const table = root.querySelector(".demo-timing tbody");
-    const cells = {};
-    for (const [name, model] of Object.entries(info.models)) {
-      const row = el("tr", { "data-net": name });
-      row.append(el("td", {}, NAMES[name] ?? name));
-      row.append(el("td", { class: "num" }, fmt(model.mult_adds)));
-      row.append(el("td", { class: "num" }, fmt(model.params)));
-      row.append(el("td", { class: "num" }, `${(model.bytes / 1e6).toFixed(1)} MB`));
-      row.append(el("td", { class: "num" }, `${(100 * model.test_acc).toFixed(1)} %`));
-      const latency = el("td", { class: "num demo-latency" }, "—");
-      row.append(latency);
-      table.append(row);
-      cells[name] = latency;
-    }
+    const cells = createTable(root, info);
     const timeButton = root.querySelector(".demo-time");
-    const timeNote = root.querySelector(".demo-time-note");
     timeButton.addEventListener("click", async () => {
       timeButton.disabled = true;
-      const pixels = current ?? info.digits[0].pixels;
-      const input = preprocess(pixels, spec);
-      const names = Object.keys(sessions);
-      const times = Object.fromEntries(names.map((n) => [n, []]));
-      for (const name of names) cells[name].textContent = T.timing;
-      for (let i = 0; i < WARMUP; i++) for (const name of names) await run(name, input);
-      for (let i = 0; i < RUNS; i++) {
-        for (const name of names) { // interleaved: both networks see the same conditions
-          const t0 = performance.now();
-          await run(name, input);
-          times[name].push(performance.now() - t0);
-        }
+      try {
+        for (const name of networks.names) await load(name);
+        const timing = await timeAll(networks, preprocess(current ?? info.digits[0].pixels, spec), cells);
+        const counted = info.models.standard.mult_adds / info.models.separable.mult_adds;
+        root.querySelector(".demo-time-note").textContent =
+          T.timed(RUNS, (timing.standard / timing.separable).toFixed(1), counted.toFixed(1));
+      } finally {
+        timeButton.disabled = false;
       }
-      const median = (xs) => {
-        const s = [...xs].sort((a, b) => a - b);
-        return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-      };
-      demo.timing = {};
-      for (const name of names) {
-        demo.timing[name] = median(times[name]);
-        cells[name].textContent = `${demo.timing[name].toFixed(2)} ms`;
-      }
-      const [a, b] = names.map((n) => demo.timing[n]);
-      const counted = info.models.standard.mult_adds / info.models.separable.mult_adds;
-      timeNote.textContent = T.timed(RUNS, (b / a).toFixed(1), counted.toFixed(1));
-      timeButton.disabled = false;
     });
 
-    showPreview(Array.from({ length: 8 }, () => Array(8).fill(0)));
+    showPreview(blank());
     root.querySelectorAll("button").forEach((b) => { b.disabled = false; });
     say(T.ready, "ready");
     return info;

@@ -1,28 +1,28 @@
 """Hidden tests of chapter 7 (autograder only; see grading/README.md)."""
 
-HIDDEN = {
-    "ex-07-param-ratio": [
-        """
-import mobilenet_lab as ml
+from booktools.hidden import hidden
 
-def params(model):
-    return sum(p.numel() for p in model.parameters())
 
-want = params(ml.MobileNetV1(0.5)) / params(ml.MobileNetV1(1.0))
-assert isinstance(param_ratio_half, float)
-assert abs(param_ratio_half - want) < 1e-12
-""",
-    ],
-    "ex-07-predict-mult-adds": [
-        """
-import mobilenet_lab as ml
+@hidden("ex-07-param-ratio")
+def test_param_ratio_counted(param_ratio_half):
+    import mobilenet_lab as ml
 
-for alpha, resolution in ((0.25, 128), (0.75, 192), (1.0, 97), (0.5, 33)):
-    want = ml.count_mult_adds(ml.MobileNetV1(alpha), (1, 3, resolution, resolution))
-    got = predict_mult_adds(alpha, resolution)
-    assert got == want, (alpha, resolution, got, want)
-""",
-    ],
-}
+    def params(model):
+        return sum(p.numel() for p in model.parameters())
+
+    want = params(ml.MobileNetV1(0.5)) / params(ml.MobileNetV1(1.0))
+    assert isinstance(param_ratio_half, float)
+    assert abs(param_ratio_half - want) < 1e-12
+
+
+@hidden("ex-07-predict-mult-adds")
+def test_predict_mult_adds_other_sizes(predict_mult_adds):
+    import mobilenet_lab as ml
+
+    for alpha, resolution in ((0.25, 128), (0.75, 192), (1.0, 97), (0.5, 33)):
+        want = ml.count_mult_adds(ml.MobileNetV1(alpha), (1, 3, resolution, resolution))
+        got = predict_mult_adds(alpha, resolution)
+        assert got == want, (alpha, resolution, got, want)
+
 
 WRONG = ("ex-07-param-ratio", "param_ratio_half = 0.25")

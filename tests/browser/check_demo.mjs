@@ -6,6 +6,9 @@
 // site's networks and WebAssembly).
 // Needs the built site (with `make demo-models` output: demo/demo.json and the ONNX files) and
 // playwright-core from `make vendor`. Every request off 127.0.0.1 is blocked and counted. Checks:
+// - the page loads MobileNet only: the standard twin's file is not requested until its "load"
+//   button is pressed, which then answers for the digit shown (the bytes transferred before the
+//   first answer and after the twin are printed);
 // - the page's JavaScript preprocessing of a test digit equals PyTorch's (demo.json "parity");
 // - every held-out test digit, loaded into the canvas with its button, gets PyTorch's top-1 from
 //   both networks (and PyTorch's probabilities within 1e-3);
@@ -13,13 +16,17 @@
 // - "Time it" shows a median latency for both networks;
 // - the widget speaks the page's language (<html lang>: its labels and answers are the ones
 //   demo.js has for that language);
+// - with both networks' answers and latencies shown, 0 WCAG 2 A/AA violations (axe-core) and the
+//   page still fits a 390-px phone;
 // - 0 console errors, 0 page errors, 0 failed or 4xx/5xx requests.
-// Screenshots: demo-test-digit.png, demo-drawn.png, demo-timed.png.
+// Screenshots: demo-first-answer.png, demo-test-digit.png, demo-drawn.png, demo-timed.png,
+// demo-timed-phone.png.
 
 import fs from "node:fs";
 import path from "node:path";
 
 import { ROOT, openOffline } from "./offline.mjs";
+import { MB, axeProblems, axeViolations, phoneOverflow, phoneProblems, weigh } from "./audit.mjs";
 
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
@@ -31,6 +38,35 @@ const TAG = PAGE.startsWith("book/") ? "demo" : `${PAGE.split("/")[0]}-demo`;  /
 async function shoot(tab, name) {
   await tab.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   await tab.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+// The page loads MobileNet only: the first test digit gets its answer and no other (the standard
+// twin's file not even requested); the twin's "load" button then fetches it and adds its answer.
+async function firstAnswer(tab, info, weight, fail) {
+  const [first, ...others] = Object.keys(info.models);
+  const requested = (name) => weight.resources.some((r) => r.url.endsWith(`/demo/${info.models[name].file}`));
+  const answered = (n) => tab.waitForFunction((k) => Number(document.getElementById("mobilenet-demo").dataset.predictions ?? 0) > k, n);
+  await tab.locator(".demo-sample").first().click();
+  await answered(0);
+  await tab.waitForLoadState("networkidle");
+  const before = { bytes: weight.bytes, requests: weight.requests };
+  const shown = await tab.evaluate(() => ({ last: Object.keys(window.mobilenetDemo.last), loaded: window.mobilenetDemo.loaded }));
+  if (JSON.stringify(shown.last) !== JSON.stringify([first]) || JSON.stringify(shown.loaded) !== JSON.stringify([first])) {
+    fail(`first answer from ${JSON.stringify(shown.last)} (loaded ${JSON.stringify(shown.loaded)}), expected ${first} only`);
+  }
+  for (const name of others) if (requested(name)) fail(`${name}'s network downloaded before its answer was asked for`);
+  await shoot(tab, `${TAG}-first-answer.png`);
+  for (const name of others) {
+    const n = Number(await tab.evaluate(() => document.getElementById("mobilenet-demo").dataset.predictions));
+    await tab.locator(`.demo-net[data-net="${name}"] .demo-load`).click();
+    await answered(n);
+    const last = await tab.evaluate(() => window.mobilenetDemo.last);
+    if (!last[name] || last[name].top1 !== info.digits[0].top1[name]) fail(`${name} loaded, answer ${JSON.stringify(last[name]?.top1)}`);
+    if (!requested(name)) fail(`${name} answered without its network being downloaded`);
+    if (await tab.locator(`.demo-net[data-net="${name}"] .demo-load`).isVisible()) fail(`${name}'s load button still shown`);
+  }
+  console.log(`  before the first answer: ${MB(before.bytes)} MB in ${before.requests} requests (${others.join(", ")} not requested); `
+    + `with ${others.join(", ")}: ${MB(weight.bytes)} MB`);
 }
 
 async function main() {
@@ -45,6 +81,7 @@ async function main() {
   tab.on("requestfailed", (req) => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
   tab.on("response", (res) => { if (res.status() >= 400) fail(`HTTP ${res.status()}: ${res.url()}`); });
   const predictions = () => tab.evaluate(() => Number(document.getElementById("mobilenet-demo").dataset.predictions ?? 0));
+  const weight = await weigh(context, tab);
   try {
     await tab.goto(`${origin}/${PAGE}`, { waitUntil: "load" });
     await tab.waitForFunction(() => window.mobilenetDemo?.ready, null, { timeout: 30000 });
@@ -76,6 +113,8 @@ async function main() {
       return Math.max(...expected.map((v, i) => Math.abs(v - got[i])));
     }, { pixels: info.digits[0].pixels, spec: info.preprocess, expected: info.parity });
     if (!(diff < 1e-4)) fail(`preprocessing differs from PyTorch's by ${diff}`);
+
+    await firstAnswer(tab, info, weight, fail);
 
     // 2. every held-out digit, loaded into the canvas: PyTorch's top-1 from both networks
     const buttons = tab.locator(".demo-sample");
@@ -132,7 +171,13 @@ async function main() {
       fail(`latencies after "Time it": ${JSON.stringify(latencies)}`);
     }
     console.log(`  time it: ${latencies.join(", ")} (${await tab.locator(".demo-time-note").textContent()})`);
+
+    // 5. everything shown: WCAG 2 A/AA (before a full-page screenshot resizes the viewport), and on
+    // a phone
+    await tab.mouse.move(0, 0);
+    axeProblems(await axeViolations(tab)).forEach(fail);
     await shoot(tab, `${TAG}-timed.png`);
+    phoneProblems(await phoneOverflow(tab, path.join(SHOTS, `${TAG}-timed-phone.png`))).forEach(fail);
   } catch (err) {
     fail(`${err.message}`);
   } finally {

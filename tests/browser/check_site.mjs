@@ -14,24 +14,33 @@
 // The Korean site (_build/html/ko/, issue 13) is opened as well, page by page: its Colab buttons
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
+// Issue 20, on every page of both sites (tests/browser/audit.mjs): axe-core's WCAG 2.0/2.1 A and
+// AA rules, 0 violations (figures' alt texts are counted, pending: ALT_TEXT_PENDING); at a 390-px
+// phone viewport the page is no wider than the screen (else: its width and widest elements) and
+// every box that scrolls there has a tab stop; the bytes each page transfers, written to
+// _build/page-weight.json and page-weight.md (the largest pages), with the WCAG and phone results
+// in _build/accessibility.json. Phone screenshots of four pages per language: <page>__phone.png.
 
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { ROOT, openOffline } from "./offline.mjs";
+import {
+  PENDING_RULES, axeProblems, axeViolations, figureAltViolations, phoneOverflow, phoneProblems, weigh, writeWeights,
+} from "./audit.mjs";
 
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
+const REPORTS = path.dirname(SHOTS);  // page-weight.json/.md and accessibility.json, next to SHOTS
+// pages also photographed at the phone's width (<page>__phone.png), in every language
+const PHONE_SHOTS = new Set(["index.html", "book/04_depthwise_separable_convolution.html",
+  "book/08_training.html", "book/demo.html"]);
 
-function colabPrefix() {
-  // A notebook page's Colab button opens its reader edition on the notebooks branch
-  // (_config.yml: repository.url, launch_buttons.colab_url, notebook_editions.branch).
-  const config = fs.readFileSync(path.join(ROOT, "_config.yml"), "utf8");
-  const url = config.match(/^\s+url:\s*(https:\/\/github\.com\/\S+)/m)[1].replace(/\/$/, "");
-  const branch = config.match(/^\s+notebook_editions:\s*\n\s+branch:\s*(\S+)/m)[1];
-  const colab = config.match(/^\s+colab_url:\s*(\S+)/m)[1].replace(/\/$/, "");
-  return `${colab}/github/${url.replace("https://github.com/", "")}/blob/${branch}/reader/`;
-}
+// What the test needs to know about the book, from the chapter registry (booktools/book.py;
+// `make browser` writes it): its languages, its numbered chapters (number, page, notebook) and
+// each language's Colab links, `colab[lang][edition] + notebook`.
+const BOOK = JSON.parse(fs.readFileSync(path.join(ROOT, "_build/book.json"), "utf8"));
 
 function pages(dir, base = dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -61,6 +70,7 @@ async function checkPage(context, origin, page, failures) {
   tab.on("pageerror", (err) => fail(`JavaScript error: ${err.message}`));
   tab.on("requestfailed", (req) => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
   tab.on("response", (res) => { if (res.status() >= 400) fail(`HTTP ${res.status()}: ${res.url()}`); });
+  const weight = await weigh(context, tab);
   await tab.goto(`${origin}/${page}`, { waitUntil: "load" });
   await settle(tab);
   const info = await tab.evaluate(async () => {
@@ -87,15 +97,24 @@ async function checkPage(context, origin, page, failures) {
   if (info.mathErrors) fail(`${info.mathErrors} MathJax error(s) in formulas`);
   if (info.hasWidgets && !info.widgets) fail("widget state saved but no widget rendered");
   for (const src of info.brokenImages) fail(`broken image: ${src}`);
-  info.quiz = CHAPTER.test(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
+  info.quiz = CHAPTERS.has(sourcePage(page)) ? await checkQuiz(tab, page, fail) : 0;
   await settle(tab);  // widgets and MathJax may have declared fonts of their own meanwhile
+  // WCAG before the screenshot: a full-page screenshot resizes the viewport behind the page's back
+  // (the page's check of its scrolling boxes runs during it, and no resize tells it of the return)
+  await tab.mouse.move(0, 0);  // nothing hovered: the same verdict on every machine
+  await weight.stop();
+  info.axe = [...await axeViolations(tab), ...await figureAltViolations(tab)];
+  axeProblems(info.axe).forEach(fail);
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
   await tab.screenshot({ path: shot, fullPage: true });
+  info.phone = await phoneOverflow(tab, PHONE_SHOTS.has(sourcePage(page)) ? shot.replace(/\.png$/, "__phone.png") : null);
+  phoneProblems(info.phone).forEach(fail);
+  info.weight = weight;
   await tab.close();
   return info;
 }
 
-const LANGUAGES = ["ko"];  // translated sites, each in <lang>/ under the English one
+const LANGUAGES = BOOK.languages.slice(1);  // translated sites, each in <lang>/ under the English one
 
 function language(page) {
   return LANGUAGES.find((lang) => page.startsWith(`${lang}/`)) ?? "en";
@@ -106,7 +125,7 @@ function sourcePage(page) {
   return lang === "en" ? page : page.slice(lang.length + 1);
 }
 
-const CHAPTER = /^book\/\d\d_[^/]*\.html$/;
+const CHAPTERS = new Set(BOOK.chapters.map((c) => `${c.page}.html`));
 
 // The chapter's quiz: jupyterquiz builds it in the browser from the questions embedded in the
 // page (no request), once per language; the page shows the quiz of its own language (<html
@@ -149,20 +168,18 @@ async function checkQuiz(tab, page, fail) {
   return questions;
 }
 
-function checkColab(page, links, prefix, failures) {
+function checkColab(page, links, failures) {
   // A chapter's Colab button opens its reader edition (the Korean one on a Korean page); the
   // teacher page lists every chapter's student edition; no other page links to Colab.
   const colab = [...new Set(links.filter((l) => l.includes("colab.research.google.com")))];
   const notebook = sourcePage(page).replace(/\.html$/, ".ipynb");
   const lang = language(page);
-  const reader = lang === "en" ? prefix : prefix.replace(/\/reader\/$/, `/${lang}/reader/`);
+  const reader = BOOK.colab[lang].reader;
   let expected = [];
   if (fs.existsSync(path.join(ROOT, notebook))) expected = [reader + path.basename(notebook)];
   if (sourcePage(page) === "book/teachers.html") {
-    // every numbered chapter's student edition, in file-name order (the appendix has no exercises),
-    // in the page's language
-    expected = fs.readdirSync(path.join(ROOT, "book")).filter((f) => /^\d\d_.*\.ipynb$/.test(f))
-      .sort().map((f) => reader.replace(/\/reader\/$/, "/student/") + f);
+    // every numbered chapter's student edition, in reading order, in the page's language
+    expected = BOOK.chapters.map((c) => BOOK.colab[lang].student + c.notebook);
   }
   if (JSON.stringify(colab) !== JSON.stringify(expected)) {
     failures.push(`${page}: Colab links ${JSON.stringify(colab)}, expected ${JSON.stringify(expected)}`);
@@ -200,7 +217,7 @@ function checkSwitcher(origin, page, switcher, all, failures) {
 }
 
 async function checkSearch(context, origin, failures) {
-  // Sphinx has no Korean search language; the book's (_ext/book_i18n.py) indexes nouns without
+  // Sphinx has no Korean search language; the book's (booktools/sphinxext/korean.py) indexes nouns without
   // their particles, so "합성곱" finds chapter 1, where it is written "합성곱은", "합성곱을"….
   if (!fs.existsSync(path.join(SITE, "ko/search.html"))) return;
   const tab = await context.newPage();
@@ -217,6 +234,38 @@ async function checkSearch(context, origin, failures) {
   await tab.close();
 }
 
+// _build/page-weight.{json,md} (every page's transferred bytes, the largest first) and
+// _build/accessibility.json (every page's width at the phone viewport and its axe violations).
+function writeReports(results) {
+  const weights = Object.fromEntries(Object.entries(results).map(([page, r]) => [page, r.weight]));
+  const rows = writeWeights(weights, REPORTS, { source: sourcePage, language });
+  const audit = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)).map(([page, r]) => [page, {
+    phoneWidth: r.phone.scrollWidth, culprits: r.phone.culprits,
+    violations: r.axe.map((v) => ({ rule: v.rule, impact: v.impact, count: v.count, pending: PENDING_RULES.has(v.rule) })),
+  }]));
+  fs.writeFileSync(path.join(REPORTS, "accessibility.json"), `${JSON.stringify(audit, null, 1)}\n`);
+  for (const rule of PENDING_RULES) {
+    const pages = Object.entries(audit).map(([page, a]) => [page, a.violations.find((v) => v.rule === rule)?.count ?? 0])
+      .filter(([, n]) => n);
+    const total = pages.reduce((sum, [, n]) => sum + n, 0);
+    if (total) console.log(`  pending (issue 20, ALT_TEXT_PENDING): ${rule} ${total}× on ${pages.length} pages`);
+  }
+  console.log(`  heaviest page: ${rows[0].page}, ${(rows[0].bytes / 1e6).toFixed(2)} MB; `
+    + `reports in ${REPORTS}/page-weight.md, page-weight.json, accessibility.json`);
+}
+
+// Pages are checked a few at a time, each in its own tab (BROWSER_TABS, default: one per CPU core,
+// at most 4): a page's verdict does not depend on the others.
+const TABS = Number(process.env.BROWSER_TABS) || Math.min(4, os.availableParallelism());
+
+async function inParallel(items, tabs, work) {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(tabs, items.length) }, worker));
+}
+
 async function main() {
   const started = Date.now();
   const all = pages(SITE);
@@ -226,26 +275,31 @@ async function main() {
   const { origin, context, failures, close } = await openOffline(SITE, { width: 1280, height: 900 });
   const results = {};
   try {
-    for (const page of all) {
+    await inParallel(all, TABS, async (page) => {
       results[page] = await checkPage(context, origin, page, failures);
-      checkColab(page, results[page].links, colabPrefix(), failures);
+      checkColab(page, results[page].links, failures);
       if (page.endsWith(".html") && !page.endsWith("search.html") && !page.endsWith("genindex.html")
         && sourcePage(page) !== "index.html") {
         checkSwitcher(origin, page, results[page].switcher, all, failures);
       }
+    });
+    for (const page of all) {
       const r = results[page];
       const quiz = r.quiz ? `, a ${r.quiz}-question quiz answered` : "";
-      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links${quiz}`);
+      const pending = r.axe.filter((v) => PENDING_RULES.has(v.rule)).map((v) => `, ${v.count}× ${v.rule} (pending)`).join("");
+      console.log(`  ${page}: ${r.math} formulas, ${r.widgets} widgets, ${r.links.length} links${quiz}; `
+        + `${(r.weight.bytes / 1e6).toFixed(2)} MB in ${r.weight.requests} requests, ${r.phone.scrollWidth} px at phone width${pending}`);
     }
     checkLinks(origin, results, failures);
     await checkSearch(context, origin, failures);
   } finally {
     await close();
   }
+  writeReports(results);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const unique = [...new Set(failures)];
+  const unique = [...new Set(failures)].sort();
   for (const f of unique) console.log(`FAIL ${f}`);
-  console.log(`browser test: ${all.length} pages, ${unique.length} problems, ${seconds} s; screenshots in ${SHOTS}`);
+  console.log(`browser test: ${all.length} pages (${TABS} at a time), ${unique.length} problems, ${seconds} s; screenshots in ${SHOTS}`);
   process.exit(unique.length ? 1 : 0);
 }
 

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const require = createRequire(path.join(ROOT, "_build/npm/package.json"));
@@ -19,13 +20,24 @@ const TYPES = {
   ".txt": "text/plain", ".wasm": "application/wasm", ".onnx": "application/octet-stream",
 };
 
+const COMPRESSED = /^(text\/|application\/json|image\/svg)/;
+
 function serve(site) {
+  const gzipped = new Map();  // file -> its gzipped bytes, compressed once
   const server = http.createServer((req, res) => {
     let file = path.join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (!file.startsWith(site)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+    // text goes gzipped when the browser asks, as a static host (GitHub Pages) sends it, so that
+    // the bytes the tests count are the bytes a reader downloads
+    if (COMPRESSED.test(type) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+      if (!gzipped.has(file)) gzipped.set(file, zlib.gzipSync(fs.readFileSync(file)));
+      res.writeHead(200, { "content-type": type, "content-encoding": "gzip" }).end(gzipped.get(file));
+      return;
+    }
+    res.writeHead(200, { "content-type": type });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));

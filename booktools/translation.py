@@ -1,0 +1,118 @@
+"""The translated editions of the book (issue 13): extract strings, update .po files, build.
+
+- ``gettext``: ``sphinx-build -b gettext`` (through jupyter-book, committed outputs, nothing
+  executed) into ``_build/gettext/``, then ``sphinx-intl update`` of the ``.po`` files of the
+  pages listed as translated or pending in ``locale/translated.yml``, under
+  ``locale/<lang>/LC_MESSAGES/``. Changed English strings become fuzzy entries, which
+  ``tests/test_translation.py`` rejects until a translator has checked them.
+- ``pot``: only the extraction, into ``--out`` (``tests/test_translation.py`` compares it with
+  the ``.po`` files, so a changed English string fails the test even before anyone updates them).
+- ``html``: the site in ``--language`` (default ``ko``) with ``language = "<lang>"``, rendering
+  the committed outputs (``BOOK_COMMITTED_OUTPUTS=1``: the English build has executed and nbval
+  has compared every chapter), built in ``_build/<lang>/`` and copied to ``_build/html/<lang>/``
+  after the English site. ``-W`` turns warnings into errors, as for the English build.
+
+Usage: python -m booktools.translation {gettext,pot,html} [--language ko] [-W] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from booktools.book import ROOT, translation_status
+from mobilenet_lab.i18n import N_, tr_in
+
+# myst-nb's labels of folded code cells, which no Sphinx catalog translates: each translated
+# site shows them through the package's translation layer (myst-nb fills in {type}, "source" or
+# "outputs", where the label has it; these labels leave it out, which no language needs).
+CODE_PROMPTS = {
+    "nb_code_prompt_show": N_("Show code cell content"),
+    "nb_code_prompt_hide": N_("Hide code cell content"),
+}
+
+
+def site_config(language: str) -> dict[str, str]:
+    """The settings of one translated site beyond ``language``."""
+    return {key: tr_in(language, label) for key, label in CODE_PROMPTS.items()}
+
+
+def _build(builder: str, out: Path, doctrees: Path, overrides: dict, strict: bool) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    os.environ["BOOK_COMMITTED_OUTPUTS"] = "1"
+    result = build_sphinx(
+        ROOT,
+        out,
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        confoverrides={"nitpicky": True, "latex_individualpages": False, **overrides},
+        doctreedir=doctrees,
+        builder=builder,
+        warningiserror=strict,
+        keep_going=strict,
+    )
+    return 0 if result == 0 else 1
+
+
+def pot(out: Path) -> int:
+    """Extract every translatable string into ``out/<page>.pot`` (nothing is executed)."""
+    return _build("gettext", out, out / ".doctrees", {}, False)
+
+
+def gettext(language: str) -> int:
+    out = ROOT / "_build" / "gettext"
+    status = pot(out)
+    if status:
+        return status
+    from sphinx_intl.basic import update
+
+    listed = translation_status(language)
+    with tempfile.TemporaryDirectory() as tmp:
+        for page in listed["translated"] + listed["pending"]:
+            template = out / f"{page}.pot"
+            if template.exists():
+                (Path(tmp) / page).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(template, Path(tmp) / f"{page}.pot")
+        update(str(ROOT / "locale"), tmp, (language,), jobs=1)
+    return 0
+
+
+def html(language: str, strict: bool) -> int:
+    work = ROOT / "_build" / language
+    overrides = {"language": language, **site_config(language)}
+    status = _build("html", work / "html", work / ".doctrees", overrides, strict)
+    if status:
+        return status
+    final = ROOT / "_build" / "html" / language
+    shutil.rmtree(final, ignore_errors=True)
+    shutil.copytree(work / "html", final)
+    # The demo page's networks and WebAssembly runtime (about 43 MB) are the English site's: the
+    # translated demo page loads them from there (_static_demo/demo/demo.js).
+    shutil.rmtree(final / "demo", ignore_errors=True)
+    for runtime in (final / "_static" / "vendor" / "onnxruntime-web").glob("ort-wasm-*"):
+        runtime.unlink()
+    print(f"{language} site: {final}/index.html")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=("gettext", "pot", "html"))
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "gettext")
+    parser.add_argument("--language", default="ko")
+    parser.add_argument("-W", dest="strict", action="store_true", help="warnings are errors")
+    args = parser.parse_args(argv)
+    if args.step == "gettext":
+        return gettext(args.language)
+    if args.step == "pot":
+        return pot(args.out)
+    return html(args.language, args.strict)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
