@@ -347,7 +347,10 @@ def fit(
         lr: peak learning rate (``onecycle``) or initial one (``cosine``, ``constant``).
         optimizer: ``"sgd"`` (Nesterov momentum) or ``"adamw"``.
         momentum, weight_decay: optimizer settings (``momentum`` for SGD only). Only parameters
-            with ``requires_grad`` are trained (freeze a body by switching it off).
+            with ``requires_grad`` are trained (freeze a body by switching it off). With
+            ``schedule="onecycle"``, PyTorch's ``OneCycleLR`` cycles the momentum itself
+            (0.95 down to 0.85 at the peak learning rate, back to 0.95), replacing ``momentum``;
+            the other schedules keep ``momentum`` constant (AdamW: the same holds for its β₁).
         schedule: ``"onecycle"``, ``"cosine"`` or ``"constant"``, stepped after every batch.
         label_smoothing: passed to the cross-entropy loss.
         augment: ``augment(images, generator) -> images`` applied to every training batch
@@ -364,9 +367,9 @@ def fit(
         desc: the progress bar's label.
         depthwise_weight_decay: weight decay for the depthwise filters only (the paper: "very
             little or no weight decay" there); ``None`` uses ``weight_decay`` for them too.
-        channels_last: train in the NHWC memory layout. On a CPU, PyTorch's NHWC kernels train a
-            network of depthwise convolutions about twice as fast (chapter 9); a standard-conv
-            twin is slower in NHWC. The layout changes float rounding, not the arithmetic.
+        channels_last: train in the NHWC memory layout (chapter 9 times the layouts for
+            inference; training speed is not measured here). The layout changes float rounding,
+            not the arithmetic.
     """
     check_model(model)
     x_train, y_train = check_dataset("train", train)
