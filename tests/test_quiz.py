@@ -71,8 +71,8 @@ def test_every_question_answer_and_feedback_has_korean_text(chapter):
         for answer, ko in zip(question["answers"], translated["answers"]):
             assert ko["correct"] == answer["correct"]
             assert re.search("[가-힣]", ko["feedback"]), ko["feedback"]
-            # the correct answer's feedback opens like the English "Right:"
-            assert ko["feedback"].startswith("맞습니다:") == answer["correct"], ko["feedback"]
+            # the correct answer's feedback opens like the English "Right:" (in 합니다체: "맞습니다.")
+            assert ko["feedback"].startswith("맞습니다.") == answer["correct"], ko["feedback"]
             assert answer["feedback"].startswith("Right") == answer["correct"]
             # code spans are kept, character for character
             assert sorted(re.findall(r"`[^`]+`", answer["answer"] + answer["feedback"])) == sorted(
