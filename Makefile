@@ -22,7 +22,8 @@ KO_BUILD := $(BIN)/python -m booktools.translation html --language ko -W
 KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
-	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading
+	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading \
+	publish publish-test
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -43,9 +44,9 @@ book: $(STAMP) vendor notebooks demo-models
 
 ## Lint, unit tests, the graded assignments, the Colab-faithful run (every chapter's English reader
 ## edition under nbval, strict, against the committed outputs; its Korean reader and student
-## editions), the book builds with warnings as errors, the editions' tests and the offline browser
-## test of the built site.
-test: lint unit grading colab build-check student-test browser
+## editions), the book builds with warnings as errors, the publish tree (its link test, the Colab
+## path of a graded notebook), the editions' tests and the offline browser test of the built site.
+test: lint unit grading colab build-check publish-test student-test browser
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -55,7 +56,8 @@ lint: $(STAMP)
 unit: $(STAMP) demo-models
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests --ignore=tests/test_student_edition.py \
 		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py \
-		--ignore=tests/test_korean_outputs.py
+		--ignore=tests/test_korean_outputs.py --ignore=tests/test_publish.py \
+		--ignore=tests/test_colab_grading.py
 
 ## nbval (strict) on the MyST notebooks themselves, in .venv (`make test` runs nbval on the reader
 ## edition in the Colab-faithful environment instead: the same code cells and committed outputs).
@@ -88,14 +90,31 @@ student-test: $(STAMP) notebooks
 		tests/test_student_edition.py tests/test_korean_outputs.py
 
 ## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
-## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope).
+## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope,
+## with the package's wheel), and ko/<chapter>/ (the Korean notebooks, graded by the same zip).
+## Rebuilt only when their inputs changed.
 assignments: $(STAMP)
 	$(BIN)/python -m booktools.assignments --out _build/assignments
 
 ## Grade every assignment with `otter run` (no Docker): the reference solutions score full marks,
 ## the student notebooks 0, one wrong answer per chapter loses exactly its points.
-grading: $(STAMP)
+grading: $(STAMP) assignments
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_assignments.py
+
+## What goes public, and nothing else (booktools/publish.py): _build/publish/site/ (the Pages site,
+## both languages, the demo) and _build/publish/notebooks/ (the notebooks branch: both editions in
+## both languages, the graded notebooks with their public tests, the zips, a README), then the link
+## test over both (a dead link fails). The site is _build/html as built: `make book` (every chapter
+## executed) builds it when there is none; `make test` publishes its -W build.
+publish: $(STAMP) notebooks assignments
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m booktools.publish
+
+## The publish tree's tests: its layout, the link test (and that it catches a removed folder), and
+## the Colab path of a graded notebook in English and Korean (opened alone, its tests fetched from a
+## loopback stand-in for the notebooks branch, graded by grader.check_all()).
+publish-test: $(STAMP) publish
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_publish.py tests/test_colab_grading.py
 
 ## The notebook editions (what Colab users open), copied out of the repo, in a venv with only torch,
 ## the tooling and the package's wheel: the English reader edition under nbval, the Korean reader
@@ -161,10 +180,12 @@ execute: $(STAMP)
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
 ## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);
 ## the same for the package's own words (checker feedback, quizzes: mobilenet_lab.po, compiled
-## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated).
+## into mobilenet_lab/locale/; tests/test_i18n.py fails until they are translated); then the teacher
+## page's translated answer key and the chapters' quiz outputs follow the quizzes.
 translations: $(STAMP)
-	$(BIN)/python -m booktools.translation gettext --language ko
 	$(BIN)/python -m booktools.messages
+	$(BIN)/python -m booktools.translation gettext --language ko
+	$(BIN)/python -m booktools.quiz_outputs
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu//' > requirements.txt.new

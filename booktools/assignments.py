@@ -30,7 +30,22 @@ are not next to the notebook, and the tag ``otter_ignore`` on the cells the book
 graded, it runs in seconds). What grading runs depends on the book's source and tags only:
 re-executing a chapter anywhere changes nothing the autograder does.
 
-Usage: python -m booktools.assignments [--out _build/assignments] [--no-otter] [book/NN_….ipynb ...]
+**Reproducible grading**: the autograder zip carries the package's wheel, built from the same
+tree (``booktools.release``: version ``0.1.0+g<commit>``), and its ``requirements.txt`` installs
+that file, pinned by its SHA-256, on the torch that built it: grading a submission installs the
+package the assignment was built with, whatever ``main`` holds by then. The student notebook's
+metadata (``mobilenet_lab_build``) names the same version.
+
+**Translations**: every translated language gets the same assignments from its student edition
+(``<out>/ko/<chapter>/``: Korean text and feedback, the same questions, points and public
+tests), published under ``ko/assignments/``. They have no autograder zip of their own: the
+English one grades them (``tests/test_assignments.py`` grades a Korean submission with it).
+
+An assignment is rebuilt only when its inputs changed (its otter notebook, the wheel, otter's
+version: ``<chapter>/.inputs``), so ``make grading`` and ``make publish`` share one build.
+
+Usage: python -m booktools.assignments [--out _build/assignments] [--language en|ko|all]
+       [--no-otter] [book/NN_….ipynb ...]
 """
 
 from __future__ import annotations
@@ -38,10 +53,13 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import hashlib
+import json
 import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,16 +68,19 @@ import yaml
 
 from booktools import book as registry
 from booktools import otter_cells as otter
+from booktools import release
 from booktools.cells import SOLUTION, is_check, parse, tags
 from booktools.dataflow import defined, grading_problems, loads
 from booktools.editions import edition_notebook, load_book
 from booktools.hidden import HiddenTest, hidden_tests
 from booktools.myst_book import Book
-from booktools.myst_markdown import ConversionError
+from booktools.myst_markdown import EXERCISE, ConversionError
+from booktools.po_markdown import Catalog
 from booktools.stubs import ConventionError
+from mobilenet_lab.i18n import LANGUAGES, N_, tr_in
 
-GRADED_NOTE = (
-    "> **Graded assignment.** Run the cells in order. Write each answer in place of "
+GRADED_NOTE = N_(
+    "**Graded assignment.** Run the cells in order. Write each answer in place of "
     "`# YOUR CODE HERE`, then run the `grader.check(...)` cell below it: it runs the same check "
     "as the book. Each exercise is also graded by hidden tests (other inputs, edge cases), so "
     "write answers that work for any input, not only the example. At the end, run "
@@ -67,6 +88,7 @@ GRADED_NOTE = (
     "code cell runs apart from slow ones that no answer needs (training runs, timings, "
     "figures): an answer should use only what the exercise names."
 )
+OUT = registry.ROOT / "_build" / "assignments"
 
 
 @dataclass
@@ -174,9 +196,10 @@ def book_solutions(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return found
 
 
-def _exercise_heading(markdown: str) -> int | None:
+def _exercise_heading(markdown: str, language: str) -> int | None:
     """Where an exercise's heading starts in a converted Markdown cell (None: no exercise)."""
-    match = re.search(r"^### Exercise\b", markdown, re.MULTILINE)
+    word = re.escape(tr_in(language, EXERCISE))
+    match = re.search(rf"^### {word}\b", markdown, re.MULTILINE)
     return match.start() if match else None
 
 
@@ -185,6 +208,7 @@ class _Assignment:
     """One chapter being written in otter's format, cell by cell of its student edition."""
 
     chapter: registry.Chapter
+    language: str
     solutions: list[tuple[str, str]]
     imports: dict[str, str]
     hidden: dict[str, list[HiddenTest]]
@@ -196,7 +220,8 @@ class _Assignment:
 
     def add(self, cell: nbformat.NotebookNode) -> None:
         name = self.chapter.name
-        heading = _exercise_heading(cell.source) if cell.cell_type == "markdown" else None
+        markdown = cell.cell_type == "markdown"
+        heading = _exercise_heading(cell.source, self.language) if markdown else None
         if heading is not None and self.current is None:
             before, cell.source = cell.source[:heading].rstrip(), cell.source[heading:]
             if before:
@@ -219,10 +244,12 @@ class _Assignment:
         elif self.current is not None or self.pending:
             raise ConventionError(f"{name}: an exercise without a check cell right after it")
         elif not self.out.cells[1:]:  # the title cell: the badge opens this assignment
-            badge = registry.colab_url("student", name)
-            assignment = registry.colab_url("assignments", f"{self.chapter.stem}/{name}")
+            language = self.language
+            badge = registry.colab_url("student", name, language)
+            assignment = registry.colab_url("assignments", f"{self.chapter.stem}/{name}", language)
             cell.source = cell.source.replace(badge, assignment)
-            self.out.cells += [cell, nbformat.v4.new_markdown_cell(GRADED_NOTE)]
+            note = "> " + tr_in(language, GRADED_NOTE)
+            self.out.cells += [cell, nbformat.v4.new_markdown_cell(note)]
         else:
             if cell.cell_type == "code":
                 otter.skip_when_grading(cell)
@@ -232,25 +259,32 @@ class _Assignment:
 
 
 def master_notebook(
-    nb: nbformat.NotebookNode, chapter: registry.Chapter, book: Book
+    nb: nbformat.NotebookNode,
+    chapter: registry.Chapter,
+    book: Book,
+    catalog: Catalog | None = None,
+    wheel: Path | None = None,
 ) -> nbformat.NotebookNode:
     """The otter-format notebook of ``nb``, the book's notebook of ``chapter``
-    (``ConventionError`` if it does not fit). It depends on the notebook's source and tags
-    only, never on how long its cells took."""
+    (``ConventionError`` if it does not fit), in the language of ``catalog`` (``book`` is then
+    that language's, from ``editions.load_book(catalog)``); with ``wheel``, its autograder zip
+    carries that wheel. It depends on the notebook's source and tags only, never on how long
+    its cells took."""
     problems = grading_problems(nb)
     if problems:
         raise ConventionError(f"{chapter.name}: " + "; ".join(problems))
-    student = edition_notebook(nb, "student", book, chapter.page, chapter.name)
+    language = catalog.language if catalog is not None else LANGUAGES[0]
+    student = edition_notebook(nb, "student", book, chapter.page, chapter.name, catalog)
     hidden = hidden_tests(chapter.key)
     out = nbformat.v4.new_notebook(metadata=dict(student.metadata))
-    out.cells.append(otter.assignment_config(chapter.stem))
-    writer = _Assignment(chapter, book_solutions(nb), chapter_imports(nb), hidden, out)
+    out.cells.append(otter.assignment_config(chapter.stem, wheel))
+    solutions, imports = book_solutions(nb), chapter_imports(nb)
+    writer = _Assignment(chapter, language, solutions, imports, hidden, out)
     for cell in student.cells:
         writer.add(cell)
     questions = writer.questions
-    out.cells.insert(
-        writer.otter_at or 1, otter.otter_cell(chapter.stem, [q.label for q in questions])
-    )
+    labels = [q.label for q in questions]
+    out.cells.insert(writer.otter_at or 1, otter.otter_cell(chapter.stem, labels, language))
     if len(questions) != len(writer.solutions):
         raise ConventionError(
             f"{chapter.name}: {len(writer.solutions)} solutions, {len(questions)} checked"
@@ -263,6 +297,7 @@ def master_notebook(
     out.metadata["mobilenet_lab_questions"] = [
         {"name": q.label, "points": q.points, "answers": q.names} for q in questions
     ]
+    out.metadata["mobilenet_lab_build"] = release.version()
     return out
 
 
@@ -273,50 +308,118 @@ def graded_chapters() -> list[registry.Chapter]:
     ]
 
 
+def _inputs_digest(master: Path, requirements: str) -> str:
+    """What an assignment's build depends on: its otter notebook, its requirements (the wheel's
+    hash among them) and otter's version."""
+    from otter import __version__
+
+    text = json.dumps([master.read_text(), requirements, __version__])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _built(folder: Path, master: Path, digest: str) -> bool:
+    stamp = folder / ".inputs"
+    student = folder / "dist" / "student" / master.name
+    return student.exists() and stamp.exists() and stamp.read_text() == digest
+
+
 def write_assignment(
-    chapter: registry.Chapter, out_dir: Path, book: Book, run_otter: bool = True
+    chapter: registry.Chapter,
+    out_dir: Path,
+    book: Book,
+    run_otter: bool = True,
+    catalog: Catalog | None = None,
+    wheel: Path | None = None,
 ) -> Path:
-    """Write one chapter's otter source and (``run_otter``) run ``otter assign`` on it."""
-    folder = out_dir / chapter.stem
-    shutil.rmtree(folder, ignore_errors=True)  # otter assign would add a second zip
-    source = folder / "source"
-    source.mkdir(parents=True, exist_ok=True)
-    master = source / chapter.name
+    """Write one chapter's otter source into ``out_dir/[ko/]<chapter>/`` and (``run_otter``)
+    run ``otter assign`` on it, unless its inputs are those of the assignment already there.
+    With ``wheel`` (English only), the autograder zip carries it."""
+    language = catalog.language if catalog is not None else LANGUAGES[0]
+    folder = out_dir / registry.language_folder(language) / chapter.stem
     nb = nbformat.read(chapter.path, as_version=4)
-    nbformat.write(master_notebook(nb, chapter, book), master)
-    (source / "requirements.txt").write_text(otter.requirements_text())
+    master_nb = master_notebook(nb, chapter, book, catalog, wheel)
+    fresh = folder / "source.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    master = fresh / chapter.name
+    nbformat.write(master_nb, master)
+    requirements = otter.requirements_text(wheel, release.sha256(wheel)) if wheel else ""
+    (fresh / "requirements.txt").write_text(requirements)
+    digest = _inputs_digest(master, requirements)
+    if run_otter and _built(folder, master, digest):
+        shutil.rmtree(fresh)
+        return folder
+    shutil.rmtree(folder / "source", ignore_errors=True)
+    shutil.rmtree(folder / "dist", ignore_errors=True)  # otter assign would add a second zip
+    (folder / ".inputs").unlink(missing_ok=True)
+    fresh.rename(folder / "source")
+    source = folder / "source"
+    if wheel:
+        shutil.copy(wheel, source / wheel.name)
     if run_otter:
-        binary = Path(sys.executable).with_name("otter")
-        result = subprocess.run(
-            [str(binary), "assign", "--no-pdfs", master.name, "../dist"],
-            cwd=source,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise RuntimeError(
-                f"otter assign failed for {chapter.name}:\n{result.stdout}{result.stderr}"
-            )
+        _otter_assign(source, chapter.name)
+        (folder / ".inputs").write_text(digest)
     return folder
+
+
+def _otter_assign(source: Path, name: str) -> None:
+    binary = Path(sys.executable).with_name("otter")
+    result = subprocess.run(
+        [str(binary), "assign", "--no-pdfs", name, "../dist"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(f"otter assign failed for {name}:\n{result.stdout}{result.stderr}")
+
+
+def write_all(
+    out_dir: Path = OUT,
+    chapters: list[registry.Chapter] | None = None,
+    languages: tuple[str, ...] = LANGUAGES,
+    run_otter: bool = True,
+    workers: int = 2,
+) -> dict[tuple[str, str], Path]:
+    """Every graded chapter's assignment in every one of ``languages`` (``otter assign``s
+    ``workers`` at a time), the English ones with the package's wheel built from this tree:
+    ``(language, chapter stem)`` → its folder."""
+    chapters = graded_chapters() if chapters is None else chapters
+    wheel = release.build_wheel(out_dir / "wheel") if LANGUAGES[0] in languages else None
+    jobs = []
+    for language in languages:
+        catalog = None if language == LANGUAGES[0] else Catalog.load(language)
+        book = load_book(catalog)
+        own = None if catalog else wheel
+        jobs += [(language, c, book, catalog, own) for c in chapters]
+
+    def one(job: tuple) -> Path:
+        language, chapter, book, catalog, own = job
+        return write_assignment(chapter, out_dir, book, run_otter, catalog, own)
+
+    with ThreadPoolExecutor(workers) as pool:
+        folders = list(pool.map(one, jobs))
+    return {(job[0], job[1].stem): folder for job, folder in zip(jobs, folders)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=registry.ROOT / "_build" / "assignments")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--language", choices=(*LANGUAGES, "all"), default="all")
     parser.add_argument("--no-otter", action="store_true", help="write the otter source only")
     args = parser.parse_args(argv)
     chapters = graded_chapters()
     if args.notebooks:
         chapters = [c for c in chapters if c.name in {p.name for p in args.notebooks}]
-    book = load_book()
-    for chapter in chapters:
-        try:
-            folder = write_assignment(chapter, args.out, book, run_otter=not args.no_otter)
-        except (ConventionError, ConversionError, RuntimeError) as err:
-            print(f"booktools.assignments: {err}", file=sys.stderr)
-            return 1
-        print(f"{chapter.stem}: {folder}")
+    languages = LANGUAGES if args.language == "all" else (args.language,)
+    try:
+        written = write_all(args.out, chapters, languages, run_otter=not args.no_otter)
+    except (ConventionError, ConversionError, RuntimeError) as err:
+        print(f"booktools.assignments: {err}", file=sys.stderr)
+        return 1
+    for (language, stem), folder in written.items():
+        print(f"{language} {stem}: {folder}")
     return 0
 
 

@@ -167,7 +167,8 @@ def repository() -> str:
 
 
 def install_requirement() -> str:
-    """What the setup cell and the autograder install: the package from the repository."""
+    """What the setup cell installs: the package from the repository (the autograder installs
+    the wheel its zip carries instead: `booktools.release`)."""
     repo = config()["repository"]
     return f"mobilenet-lab @ git+{repository_url()}@{repo.get('branch', 'main')}"
 
@@ -182,17 +183,29 @@ def edition_path(edition: str, name: str, language: str = "en") -> str:
     return f"{language_folder(language)}{edition}/{name}"
 
 
+def notebooks_urls() -> dict[str, str]:
+    """Every address of the notebooks branch, each followed by a path on it: ``colab`` (opens a
+    notebook in Colab), ``raw`` (the file itself: what a notebook fetches), ``blob`` and
+    ``tree`` (GitHub's page of a file and of a folder)."""
+    colab = config()["launch_buttons"]["colab_url"].rstrip("/")
+    repo, branch = repository(), notebooks_branch()
+    return {
+        "colab": f"{colab}/github/{repo}/blob/{branch}/",
+        "raw": f"https://raw.githubusercontent.com/{repo}/{branch}/",
+        "blob": f"{repository_url()}/blob/{branch}/",
+        "tree": f"{repository_url()}/tree/{branch}/",
+    }
+
+
 def colab_url(edition: str, name: str, language: str = "en") -> str:
     """The Colab link of a notebook on the notebooks branch (``edition``: ``reader``,
     ``student``, or ``assignments`` with ``name`` = ``"<chapter>/<chapter>.ipynb"``)."""
-    colab = config()["launch_buttons"]["colab_url"].rstrip("/")
-    path = edition_path(edition, name, language)
-    return f"{colab}/github/{repository()}/blob/{notebooks_branch()}/{path}"
+    return notebooks_urls()["colab"] + edition_path(edition, name, language)
 
 
 def raw_url(path: str) -> str:
     """The raw file at ``path`` on the notebooks branch (what a notebook fetches)."""
-    return f"https://raw.githubusercontent.com/{repository()}/{notebooks_branch()}/{path}"
+    return notebooks_urls()["raw"] + path
 
 
 def myst_extensions() -> tuple[str, ...]:

@@ -110,7 +110,31 @@ def gettext(language: str) -> int:
                 (Path(tmp) / page).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(template, Path(tmp) / f"{page}.pot")
         update(str(ROOT / "locale"), tmp, (language,), jobs=1)
+    write_answer_key(language)
     return 0
+
+
+def write_answer_key(language: str) -> None:
+    """The teacher page's catalog holds the quizzes' answer key translated from the quizzes' own
+    catalog entries (``mobilenet_lab.quiz.answer_key_translations``): written here, never by hand,
+    so a quiz's Korean is typed once. Run after ``python -m booktools.messages`` has compiled it."""
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    from mobilenet_lab.quiz import answer_key_translations
+
+    path = ROOT / "locale" / language / "LC_MESSAGES" / "book" / "teachers.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for english, translated in answer_key_translations(language).items():
+        message = catalog.get(english)
+        if message is not None:
+            message.string = translated
+            message.flags.discard("fuzzy")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, ignore_obsolete=True, include_lineno=False, width=76)
+    path.write_bytes(buffer.getvalue())
 
 
 def html(language: str, strict: bool) -> int:

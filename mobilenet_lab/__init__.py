@@ -38,7 +38,6 @@ from .inference import (
     InferenceMobileNetV1,
     fold_batchnorm,
     fold_for_inference,
-    optimize_for_inference,
 )
 from .layers import (
     ConvBNAct,
@@ -66,7 +65,7 @@ from .quiz import load_quiz, show_quiz
 from .roofline import layer_intensities
 from .summary import summary_text
 from .timing import Timing, background_load, interleaved, time_block
-from .training import History, evaluate, fit, predict
+from .training import History, evaluate, fit, predict, train_one_epoch
 
 __version__ = "0.1.0"
 
@@ -96,6 +95,7 @@ __all__ = [
     "fit",
     "load_cifar10",
     "predict",
+    "train_one_epoch",
     "CheckpointMismatchError",
     "InferenceMobileNetV1",
     "find_weights",
@@ -104,7 +104,6 @@ __all__ = [
     "imagenet_labels",
     "load_timm_state_dict",
     "mobilenet_from_timm",
-    "optimize_for_inference",
     "preprocess",
     "top_k",
     "SHALLOW",

@@ -121,29 +121,12 @@ def digits_datasets(
     """
     from sklearn.datasets import load_digits
 
-    size = check_positive_int("size", size)
-    if size < 8:
-        raise ValueError(f"size must be at least 8 (the digits are 8×8), got {size}")
-    channels = check_positive_int("channels", channels)
-    if channels not in (1, 3):
-        raise ValueError(f"channels must be 1 or 3, got {channels}")
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)):
-        raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
-    if val_fraction != 0:
-        _check_fraction("val_fraction", val_fraction)
+    size, channels = _check_digits_arguments(size, channels, val_fraction)
     train_idx, test_idx = digits_split(test_fraction, seed)
     digits = load_digits()
     val_idx = None
     if val_fraction:
-        from sklearn.model_selection import train_test_split
-
-        train_idx, val_idx = train_test_split(
-            train_idx,
-            test_size=val_fraction,
-            stratify=digits.target[train_idx],
-            random_state=seed,
-        )
-        train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
+        train_idx, val_idx = _carve_validation(train_idx, digits.target, val_fraction, seed)
     images = torch.from_numpy(digits.images.astype(np.float32) / 16.0).unsqueeze(1)
     if size != 8:
         images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
@@ -164,6 +147,33 @@ def digits_datasets(
         classes=tuple(str(d) for d in range(10)),
         val=None if val_idx is None else prepare(val_idx),
     )
+
+
+def _check_digits_arguments(size: int, channels: int, val_fraction: float) -> tuple[int, int]:
+    """``(size, channels)`` of :func:`digits_datasets`, checked with ``val_fraction``."""
+    size = check_positive_int("size", size)
+    if size < 8:
+        raise ValueError(f"size must be at least 8 (the digits are 8×8), got {size}")
+    channels = check_positive_int("channels", channels)
+    if channels not in (1, 3):
+        raise ValueError(f"channels must be 1 or 3, got {channels}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)):
+        raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
+    if val_fraction != 0:
+        _check_fraction("val_fraction", val_fraction)
+    return size, channels
+
+
+def _carve_validation(
+    train_idx: np.ndarray, labels: np.ndarray, val_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move ``val_fraction`` of every class of ``train_idx`` to a validation split (sorted)."""
+    from sklearn.model_selection import train_test_split
+
+    train_idx, val_idx = train_test_split(
+        train_idx, test_size=val_fraction, stratify=labels[train_idx], random_state=seed
+    )
+    return np.sort(train_idx), np.sort(val_idx)
 
 
 class RandomAffine:
@@ -290,29 +300,9 @@ def load_cifar10(
             )
         archive = download_cifar10(archive.parent, md5=md5)
     verify_md5(archive, md5)
-
-    batches: dict[str, dict[bytes, object]] = {}
-    with tarfile.open(archive, "r:gz") as tar:
-        for member in tar.getmembers():
-            name = Path(member.name).name
-            if name in _CIFAR10_TRAIN or name == _CIFAR10_TEST or name == "batches.meta":
-                f = tar.extractfile(member)
-                if f is not None:
-                    batches[name] = pickle.load(io.BytesIO(f.read()), encoding="bytes")
-    missing = [n for n in (*_CIFAR10_TRAIN, _CIFAR10_TEST) if n not in batches]
-    if missing:
-        raise ValueError(f"{archive} is not a CIFAR-10 python archive: missing {missing}")
-
-    def stack(names: tuple[str, ...]) -> tuple[Tensor, Tensor]:
-        data = np.concatenate([np.asarray(batches[n][b"data"], dtype=np.uint8) for n in names])
-        labels = np.concatenate([np.asarray(batches[n][b"labels"], dtype=np.int64) for n in names])
-        if limit is not None:
-            data, labels = data[:limit], labels[:limit]
-        images = torch.from_numpy(data.reshape(-1, 3, 32, 32)).float().div_(255)
-        return images, torch.from_numpy(labels)
-
-    x_train, y_train = stack(_CIFAR10_TRAIN)
-    x_test, y_test = stack((_CIFAR10_TEST,))
+    batches = _read_cifar10_batches(archive)
+    x_train, y_train = _stack_cifar10(batches, _CIFAR10_TRAIN, limit)
+    x_test, y_test = _stack_cifar10(batches, (_CIFAR10_TEST,), limit)
     mean = x_train.mean(dim=(0, 2, 3))
     std = x_train.std(dim=(0, 2, 3))
     x_train = (x_train - mean[:, None, None]) / std[:, None, None]
@@ -328,6 +318,34 @@ def load_cifar10(
         std=tuple(std.tolist()),
         classes=classes,
     )
+
+
+def _read_cifar10_batches(archive: Path) -> dict[str, dict[bytes, object]]:
+    """The unpickled batches (and ``batches.meta``) of a verified CIFAR-10 python archive."""
+    batches: dict[str, dict[bytes, object]] = {}
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            name = Path(member.name).name
+            if name in _CIFAR10_TRAIN or name == _CIFAR10_TEST or name == "batches.meta":
+                f = tar.extractfile(member)
+                if f is not None:
+                    batches[name] = pickle.load(io.BytesIO(f.read()), encoding="bytes")
+    missing = [n for n in (*_CIFAR10_TRAIN, _CIFAR10_TEST) if n not in batches]
+    if missing:
+        raise ValueError(f"{archive} is not a CIFAR-10 python archive: missing {missing}")
+    return batches
+
+
+def _stack_cifar10(
+    batches: dict[str, dict[bytes, object]], names: tuple[str, ...], limit: int | None
+) -> tuple[Tensor, Tensor]:
+    """Images ``(N, 3, 32, 32)`` in [0, 1] and labels of the batches ``names`` (first ``limit``)."""
+    data = np.concatenate([np.asarray(batches[n][b"data"], dtype=np.uint8) for n in names])
+    labels = np.concatenate([np.asarray(batches[n][b"labels"], dtype=np.int64) for n in names])
+    if limit is not None:
+        data, labels = data[:limit], labels[:limit]
+    images = torch.from_numpy(data.reshape(-1, 3, 32, 32)).float().div_(255)
+    return images, torch.from_numpy(labels)
 
 
 def _check_fraction(name: str, value: object) -> float:

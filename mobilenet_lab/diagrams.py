@@ -137,18 +137,11 @@ def draw_figure2(
     if len(titles) != 3:
         raise ValueError(f"titles must hold 3 strings, got {len(titles)}")
 
-    row_gap = 2.4  # room for the bank's label above it
     fig, ax = plt.subplots(figsize=figsize)
-    y = 0.0
-    widths = []
-    for conv, title in zip(reversed(convs), reversed(titles)):
-        width, height = draw_filter_bank(ax, conv, y, per_row=per_row)
-        widths.append(width)
-        ax.text(0, y + height + 0.4, f"{tr(title)}: {_label(conv)}", fontsize=12, va="bottom")
-        y += height + row_gap
+    width, height = _draw_banks(ax, convs, titles, per_row)
     separable = depthwise.weight.numel() + pointwise.weight.numel()
-    ax.set_xlim(-0.5, max(widths) + 0.5)
-    ax.set_ylim(-2.2, y)
+    ax.set_xlim(-0.5, width + 0.5)
+    ax.set_ylim(-2.2, height)
     ax.text(
         0,
         -0.8,
@@ -166,7 +159,37 @@ def draw_figure2(
     )
     ax.set_aspect("equal")
     ax.axis("off")
-    n_in = standard.in_channels
+    _channel_legend(ax, standard.in_channels)
+    ax.set_title(
+        tr("The paper's Figure 2 for our layers")
+        + "\n"
+        + tr("(one square per weight, one coloured slice per input channel read)"),
+        fontsize=12,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _draw_banks(
+    ax, convs: Sequence[nn.Conv2d], titles: Sequence[str], per_row: int
+) -> tuple[float, float]:
+    """Draw each layer's filter bank with its label, the last layer lowest; return the widest
+    bank's width and the height of the whole stack."""
+    row_gap = 2.4  # room for the bank's label above it
+    y = 0.0
+    widths = []
+    for conv, title in zip(reversed(convs), reversed(titles)):
+        width, height = draw_filter_bank(ax, conv, y, per_row=per_row)
+        widths.append(width)
+        ax.text(0, y + height + 0.4, f"{tr(title)}: {_label(conv)}", fontsize=12, va="bottom")
+        y += height + row_gap
+    return max(widths), y
+
+
+def _channel_legend(ax, n_in: int) -> None:
+    """A legend below the figure: the colour of each input channel's slices."""
+    import matplotlib.pyplot as plt
+
     handles = [
         plt.Rectangle((0, 0), 1, 1, facecolor=CHANNEL_COLOURS[c % len(CHANNEL_COLOURS)], ec="0.25")
         for c in range(min(n_in, len(CHANNEL_COLOURS)))
@@ -181,11 +204,3 @@ def draw_figure2(
         bbox_to_anchor=(0.0, 0.0),
         handlelength=1.2,
     )
-    ax.set_title(
-        tr("The paper's Figure 2 for our layers")
-        + "\n"
-        + tr("(one square per weight, one coloured slice per input channel read)"),
-        fontsize=12,
-    )
-    fig.tight_layout()
-    return fig

@@ -5,12 +5,11 @@ After a convolution it can be folded into the convolution's weights and bias: wi
 ``s = γ / √(σ² + ε)``, ``W' = s·W`` (per output channel) and ``b' = s·(b − μ) + β``. The folded
 network computes the same function with one operation fewer per layer.
 
-:func:`fold_for_inference` does this for a whole :class:`~mobilenet_lab.MobileNetV1`. It was
-called ``optimize_for_inference``; that name is kept as a deprecated alias. It has nothing to do
-with ``torch.jit.optimize_for_inference`` (a TorchScript pass over a frozen, scripted module).
-PyTorch's own tools for the same folding are ``torch.nn.utils.fusion.fuse_conv_bn_eval`` (one
-conv + BN pair) and the FX-based fusion of the tutorial "(beta) Building a Convolution/Batch Norm
-fuser in FX" (any traceable model).
+:func:`fold_for_inference` does this for a whole :class:`~mobilenet_lab.MobileNetV1`. It has
+nothing to do with ``torch.jit.optimize_for_inference`` (a TorchScript pass over a frozen, scripted
+module). PyTorch's own tools for the same folding are ``torch.nn.utils.fusion.fuse_conv_bn_eval``
+(one conv + BN pair) and the FX-based fusion of the tutorial "(beta) Building a Convolution/Batch
+Norm fuser in FX" (any traceable model).
 """
 
 from __future__ import annotations
@@ -133,13 +132,3 @@ def fold_for_inference(
     )
     optimised.to(memory_format=fmt)
     return optimised.eval().requires_grad_(False)
-
-
-def optimize_for_inference(
-    model: MobileNetV1, *, memory_format: str = "channels_last"
-) -> InferenceMobileNetV1:
-    """Deprecated name of :func:`fold_for_inference` (same arguments, same result).
-
-    Renamed because ``torch.jit.optimize_for_inference`` is an unrelated TorchScript function.
-    """
-    return fold_for_inference(model, memory_format=memory_format)

@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from ._validation import check_positive_int
 from .onnx_export import INPUT_NAME
 
 
@@ -61,16 +62,7 @@ def quantize_int8(
         quantize_static,
     )
 
-    if isinstance(calibration, Tensor):
-        if calibration.ndim != 4:
-            raise ValueError(
-                f"calibration must be images (B, C, H, W), got shape {tuple(calibration.shape)}"
-            )
-        batches = list(calibration.split(batch_size))
-    else:
-        batches = list(calibration)
-    if not batches or not all(isinstance(b, Tensor) and b.ndim == 4 for b in batches):
-        raise ValueError("calibration must hold at least one batch of images (B, C, H, W)")
+    batches = _calibration_batches(calibration, batch_size)
 
     class _Reader(CalibrationDataReader):
         def __init__(self) -> None:
@@ -99,3 +91,19 @@ def quantize_int8(
     finally:
         root.setLevel(level)
     return Path(int8_path)
+
+
+def _calibration_batches(calibration: Tensor | Iterable[Tensor], batch_size: int) -> list[Tensor]:
+    """``calibration`` as a list of image batches ``(B, C, H, W)``, checked."""
+    batch_size = check_positive_int("batch_size", batch_size)
+    if isinstance(calibration, Tensor):
+        if calibration.ndim != 4:
+            raise ValueError(
+                f"calibration must be images (B, C, H, W), got shape {tuple(calibration.shape)}"
+            )
+        batches = list(calibration.split(batch_size))
+    else:
+        batches = list(calibration)
+    if not batches or not all(isinstance(b, Tensor) and b.ndim == 4 for b in batches):
+        raise ValueError("calibration must hold at least one batch of images (B, C, H, W)")
+    return batches

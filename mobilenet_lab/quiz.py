@@ -206,8 +206,8 @@ def answer_key_translations(language: str) -> dict[str, str]:
     """Each paragraph of the English answer key (as gettext extracts it from the teacher page:
     no heading or list marker) with its translation from the same quiz data: the entries that
     ``locale/<language>/LC_MESSAGES/book/teachers.po`` must hold, since the translated teacher
-    page includes the English key and translates it paragraph by paragraph. After changing a
-    quiz, write these into the .po file (``tests/test_quiz.py`` says when they differ)."""
+    page includes the English key and translates it paragraph by paragraph. ``make translations``
+    writes these into the .po file (``booktools.translation.write_answer_key``)."""
 
     def paragraphs(markdown: str) -> list[str]:
         blocks = [block.strip() for block in markdown.split("\n\n") if block.strip()]

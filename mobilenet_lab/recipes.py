@@ -78,7 +78,7 @@ def train_digits_model(
         epochs=epochs,
         seed=seed,
         device=device,
-        channels_last=block == "separable",  # as chapter 8 trains it (faster on a CPU)
+        channels_last=block == "separable",  # as chapter 8 trains it
         progress=progress,
         desc=f"{block}, seed {seed}",
         **digits_recipe(),

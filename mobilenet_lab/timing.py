@@ -78,11 +78,6 @@ class Timing:
     def p90(self) -> float:
         return self._quantile(0.9)
 
-    @property
-    def iqr(self) -> float:
-        """Interquartile range, ``q3 - q1``."""
-        return self.q3 - self.q1
-
     def __str__(self) -> str:
         ms = 1e3
         return (

@@ -6,6 +6,11 @@ epoch). It is seeded: the same arguments on the same machine (same ``torch`` thr
 same weights and numbers. With ``checkpoint=`` it saves everything the next epoch depends on after
 every epoch (model, optimizer, scheduler, random-number states, history), so a run resumed with
 ``resume=True`` ends exactly where an uninterrupted run ends.
+
+``fit`` reads as its steps: check the arguments (``_Recipe``, ``_check_run_options``), build the
+optimizer and the schedule (``_Run.start``), resume or start afresh (``_resume_or_start``), then
+per epoch :func:`~mobilenet_lab.train_loop.train_one_epoch`,
+:func:`~mobilenet_lab.train_loop.evaluate`, record and checkpoint (``_train_epochs``).
 """
 
 from __future__ import annotations
@@ -13,23 +18,44 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.utils.data import TensorDataset
 
-from ._validation import check_choice, check_positive_int, check_positive_real
+from ._validation import check_choice, check_positive_int, check_positive_real, check_probability
+from .train_loop import (
+    Augment,
+    check_dataset,
+    check_model,
+    evaluate,
+    predict,
+    recalibrate_batchnorm,
+    resolve_device,
+    train_one_epoch,
+)
+
+__all__ = [
+    "CHECKPOINT_VERSION",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "Augment",
+    "EpochStats",
+    "History",
+    "default_device",
+    "depthwise_parameters",
+    "evaluate",
+    "fit",
+    "predict",
+    "recalibrate_batchnorm",
+    "train_one_epoch",
+]
 
 OPTIMIZERS = ("sgd", "adamw")
 SCHEDULES = ("onecycle", "cosine", "constant")
 CHECKPOINT_VERSION = 1
-
-Augment = Callable[[Tensor, torch.Generator], Tensor]
 
 
 @dataclass(frozen=True)
@@ -74,106 +100,6 @@ class History(list):
 def default_device() -> torch.device:
     """``cuda`` when a GPU is available, else ``cpu``."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def _tensors(name: str, data: Any) -> tuple[Tensor, Tensor]:
-    if isinstance(data, TensorDataset):
-        tensors = data.tensors
-    elif isinstance(data, (tuple, list)):
-        tensors = tuple(data)
-    else:
-        raise TypeError(
-            f"{name} must be a TensorDataset or a tuple (images, labels), got {type(data).__name__}"
-        )
-    if len(tensors) != 2 or not all(isinstance(t, Tensor) for t in tensors):
-        raise TypeError(f"{name} must hold exactly two tensors (images, labels)")
-    x, y = tensors
-    if x.dim() != 4 or not x.is_floating_point():
-        raise ValueError(f"{name} images must be a float tensor (B, C, H, W), got {tuple(x.shape)}")
-    if y.dim() != 1 or y.dtype != torch.int64 or len(y) != len(x):
-        raise ValueError(f"{name} labels must be an int64 tensor (N,) matching the images")
-    if len(x) == 0:
-        raise ValueError(f"{name} is empty")
-    return x, y
-
-
-@torch.no_grad()
-def predict(
-    model: nn.Module, data: Any, *, batch_size: int = 512, device: Any | None = None
-) -> Tensor:
-    """Predicted labels (eval mode) for every image of ``data``, on the CPU."""
-    x, _ = _tensors("data", data)
-    logits = _logits(model, x, batch_size, device)
-    return logits.argmax(1)
-
-
-@torch.no_grad()
-def evaluate(
-    model: nn.Module, data: Any, *, batch_size: int = 512, device: Any | None = None
-) -> tuple[float, float]:
-    """``(mean cross-entropy, accuracy)`` of ``model`` on ``data`` in eval mode."""
-    x, y = _tensors("data", data)
-    logits = _logits(model, x, batch_size, device)
-    return F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
-
-
-def _logits(model: nn.Module, x: Tensor, batch_size: int, device: Any | None) -> Tensor:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    batch_size = check_positive_int("batch_size", batch_size)
-    device = _device(device, model)
-    was_training = model.training
-    model.eval()
-    try:
-        out = [
-            model(x[i : i + batch_size].to(device)).float().cpu()
-            for i in range(0, len(x), batch_size)
-        ]
-    finally:
-        model.train(was_training)
-    return torch.cat(out)
-
-
-@torch.no_grad()
-def recalibrate_batchnorm(
-    model: nn.Module, data: Any, *, batch_size: int = 256, device: Any | None = None
-) -> nn.Module:
-    """Recompute every BatchNorm's running mean/variance as exact averages over ``data``.
-
-    Training leaves running statistics that are an exponential average over the last batches,
-    taken while the weights were still changing; this replaces them by the statistics of the
-    final weights ("precise BN"). Weights are untouched. Returns ``model`` (in its previous mode).
-    """
-    x, _ = _tensors("data", data)
-    batch_size = check_positive_int("batch_size", batch_size)
-    device = _device(device, model)
-    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    saved = [m.momentum for m in norms]
-    was_training = model.training
-    for m in norms:
-        m.reset_running_stats()
-        m.momentum = None  # cumulative moving average: an exact mean over the batches
-    model.train()
-    try:
-        for i in range(0, len(x), batch_size):
-            model(x[i : i + batch_size].to(device))
-    finally:
-        for m, momentum in zip(norms, saved):
-            m.momentum = momentum
-        model.train(was_training)
-    return model
-
-
-def _device(device: Any | None, model: nn.Module) -> torch.device:
-    if device is None:
-        param = next(model.parameters(), None)
-        return param.device if param is not None else torch.device("cpu")
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(
-            f"device must be a torch device such as 'cpu' or 'cuda', got {device!r}"
-        ) from err
 
 
 def depthwise_parameters(model: nn.Module) -> list[nn.Parameter]:
@@ -226,12 +152,163 @@ def _make_scheduler(
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda _step: 1.0)
 
 
-def _check_number(name: str, value: Any, low: float, high: float = math.inf) -> float:
+def _check_decay(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not (low <= value < high) or math.isnan(value):
-        raise ValueError(f"{name} must be in [{low}, {high}), got {value!r}")
+    if not (0.0 <= value < math.inf) or math.isnan(value):
+        raise ValueError(f"{name} must be in [0.0, inf), got {value!r}")
     return float(value)
+
+
+@dataclass
+class _Recipe:
+    """The settings of a run, checked (each field is the argument of :func:`fit` of that name).
+
+    A checkpoint records them (:meth:`config`); only a run with the same recipe may resume it.
+    """
+
+    epochs: int
+    batch_size: int
+    lr: float
+    optimizer: str
+    momentum: float
+    weight_decay: float
+    depthwise_weight_decay: float | None
+    schedule: str
+    label_smoothing: float
+    augment: Augment | None
+    seed: int
+    train_size: int
+
+    def __post_init__(self) -> None:
+        self.epochs = check_positive_int("epochs", self.epochs)
+        self.batch_size = check_positive_int("batch_size", self.batch_size)
+        if self.batch_size > self.train_size:
+            raise ValueError(
+                f"batch_size={self.batch_size} is larger than the training set "
+                f"({self.train_size} images)"
+            )
+        self.lr = check_positive_real("lr", self.lr)
+        self.optimizer = check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        self.momentum = check_probability("momentum", self.momentum)
+        self.weight_decay = _check_decay("weight_decay", self.weight_decay)
+        if self.depthwise_weight_decay is not None:
+            self.depthwise_weight_decay = _check_decay(
+                "depthwise_weight_decay", self.depthwise_weight_decay
+            )
+        self.schedule = check_choice("schedule", self.schedule, SCHEDULES)
+        self.label_smoothing = check_probability("label_smoothing", self.label_smoothing)
+        if self.augment is not None and not callable(self.augment):
+            raise TypeError(f"augment must be callable or None, got {type(self.augment).__name__}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise TypeError(f"seed must be an int, got {type(self.seed).__name__} {self.seed!r}")
+
+    @property
+    def steps(self) -> int:
+        """Optimizer steps per epoch (the last incomplete batch is dropped)."""
+        return self.train_size // self.batch_size
+
+    def config(self, model: nn.Module) -> dict[str, Any]:
+        """What a checkpoint records about the run, for ``model``."""
+        config = {f.name: getattr(self, f.name) for f in fields(self)}
+        config["augment"] = repr(self.augment)
+        config["model"] = type(model).__name__
+        config["parameters"] = sum(p.numel() for p in model.parameters())
+        return config
+
+
+def _check_run_options(
+    checkpoint: Any, resume: Any, stop_after: Any, progress: Any, desc: Any, channels_last: Any
+) -> tuple[Path | None, int | None]:
+    """The checkpoint's path and ``stop_after``, checked with the other options of a run."""
+    for name, flag in (("resume", resume), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
+    if not isinstance(desc, str):
+        raise TypeError(f"desc must be a str, got {type(desc).__name__}")
+    if not isinstance(channels_last, bool):
+        raise TypeError(f"channels_last must be a bool, got {type(channels_last).__name__}")
+    if resume and checkpoint is None:
+        raise ValueError("resume=True needs a checkpoint path")
+    if checkpoint is not None and not isinstance(checkpoint, (str, Path)):
+        raise TypeError(f"checkpoint must be a path or None, got {type(checkpoint).__name__}")
+    if stop_after is not None:
+        stop_after = check_positive_int("stop_after", stop_after)
+    return (None if checkpoint is None else Path(checkpoint)), stop_after
+
+
+@dataclass
+class _Run:
+    """Everything the next epoch depends on: what a checkpoint saves and a resume restores."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    generator: torch.Generator
+    device: torch.device
+    config: dict[str, Any]
+    history: History = field(default_factory=History)
+
+    @classmethod
+    def start(
+        cls, model: nn.Module, recipe: _Recipe, device: torch.device, channels_last: bool
+    ) -> _Run:
+        """Move ``model`` to ``device`` (and layout); build its optimizer and schedule."""
+        model.to(device)
+        if channels_last:
+            model.to(memory_format=torch.channels_last)
+        if not any(p.requires_grad for p in model.parameters()):
+            raise ValueError("model has no trainable parameters (requires_grad is off everywhere)")
+        r = recipe
+        opt = _make_optimizer(
+            r.optimizer, model, r.lr, r.momentum, r.weight_decay, r.depthwise_weight_decay
+        )
+        sched = _make_scheduler(r.schedule, opt, r.lr, r.epochs * r.steps)
+        generator = torch.Generator().manual_seed(r.seed)
+        return cls(model, opt, sched, generator, device, recipe.config(model))
+
+    def restore(self, path: Path) -> int:
+        """Load the checkpoint at ``path`` into this run; return the number of epochs it holds."""
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        if state.get("version") != CHECKPOINT_VERSION:
+            raise ValueError(
+                f"{path} is not a mobilenet_lab checkpoint (version {CHECKPOINT_VERSION})"
+            )
+        config = self.config
+        differ = sorted(k for k in config if state["config"].get(k) != config[k])
+        if differ:
+            details = ", ".join(f"{k}: {state['config'].get(k)!r} -> {config[k]!r}" for k in differ)
+            raise ValueError(f"checkpoint {path} comes from a run with other settings ({details})")
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        if self.device.type == "cuda" and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+        self.history.extend(EpochStats(**e) for e in state["history"])
+        return state["epoch"]
+
+    def save(self, path: Path, epoch: int) -> None:
+        """Write the run after ``epoch`` epochs to ``path`` (atomically: a temporary file, then
+        a rename)."""
+        cuda = self.device.type == "cuda"
+        state = {
+            "version": CHECKPOINT_VERSION,
+            "config": self.config,
+            "epoch": epoch,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "generator": self.generator.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state(self.device) if cuda else None,
+            "history": [asdict(e) for e in self.history],
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, path)
 
 
 def fit(
@@ -270,7 +347,10 @@ def fit(
         lr: peak learning rate (``onecycle``) or initial one (``cosine``, ``constant``).
         optimizer: ``"sgd"`` (Nesterov momentum) or ``"adamw"``.
         momentum, weight_decay: optimizer settings (``momentum`` for SGD only). Only parameters
-            with ``requires_grad`` are trained (freeze a body by switching it off).
+            with ``requires_grad`` are trained (freeze a body by switching it off). With
+            ``schedule="onecycle"``, PyTorch's ``OneCycleLR`` cycles the momentum itself
+            (0.95 down to 0.85 at the peak learning rate, back to 0.95), replacing ``momentum``;
+            the other schedules keep ``momentum`` constant (AdamW: the same holds for its β₁).
         schedule: ``"onecycle"``, ``"cosine"`` or ``"constant"``, stepped after every batch.
         label_smoothing: passed to the cross-entropy loss.
         augment: ``augment(images, generator) -> images`` applied to every training batch
@@ -287,143 +367,92 @@ def fit(
         desc: the progress bar's label.
         depthwise_weight_decay: weight decay for the depthwise filters only (the paper: "very
             little or no weight decay" there); ``None`` uses ``weight_decay`` for them too.
-        channels_last: train in the NHWC memory layout. On a CPU, PyTorch's NHWC kernels train a
-            network of depthwise convolutions about twice as fast (chapter 9); a standard-conv
-            twin is slower in NHWC. The layout changes float rounding, not the arithmetic.
+        channels_last: train in the NHWC memory layout (chapter 9 times the layouts for
+            inference; training speed is not measured here). The layout changes float rounding,
+            not the arithmetic.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    x_train, y_train = _tensors("train", train)
-    test_tensors = None if test is None else _tensors("test", test)
-    epochs = check_positive_int("epochs", epochs)
-    batch_size = check_positive_int("batch_size", batch_size)
-    if batch_size > len(x_train):
-        raise ValueError(
-            f"batch_size={batch_size} is larger than the training set ({len(x_train)} images)"
-        )
-    lr = check_positive_real("lr", lr)
-    optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
-    momentum = _check_number("momentum", momentum, 0.0, 1.0)
-    weight_decay = _check_number("weight_decay", weight_decay, 0.0)
-    if depthwise_weight_decay is not None:
-        depthwise_weight_decay = _check_number(
-            "depthwise_weight_decay", depthwise_weight_decay, 0.0
-        )
-    schedule = check_choice("schedule", schedule, SCHEDULES)
-    label_smoothing = _check_number("label_smoothing", label_smoothing, 0.0, 1.0)
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be callable or None, got {type(augment).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
-    for name, flag in (("resume", resume), ("progress", progress)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
-    if not isinstance(desc, str):
-        raise TypeError(f"desc must be a str, got {type(desc).__name__}")
-    if not isinstance(channels_last, bool):
-        raise TypeError(f"channels_last must be a bool, got {type(channels_last).__name__}")
-    if resume and checkpoint is None:
-        raise ValueError("resume=True needs a checkpoint path")
-    if checkpoint is not None and not isinstance(checkpoint, (str, Path)):
-        raise TypeError(f"checkpoint must be a path or None, got {type(checkpoint).__name__}")
-    if stop_after is not None:
-        stop_after = check_positive_int("stop_after", stop_after)
-    device = default_device() if device is None else _device(device, model)
+    check_model(model)
+    x_train, y_train = check_dataset("train", train)
+    test_data = None if test is None else check_dataset("test", test)
+    recipe = _Recipe(
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        optimizer=optimizer,
+        momentum=momentum,
+        weight_decay=weight_decay,
+        depthwise_weight_decay=depthwise_weight_decay,
+        schedule=schedule,
+        label_smoothing=label_smoothing,
+        augment=augment,
+        seed=seed,
+        train_size=len(x_train),
+    )
+    path, stop_after = _check_run_options(
+        checkpoint, resume, stop_after, progress, desc, channels_last
+    )
+    device = default_device() if device is None else resolve_device(device, model)
 
-    model.to(device)
-    if channels_last:
-        model.to(memory_format=torch.channels_last)
-    steps = len(x_train) // batch_size
-    if not any(p.requires_grad for p in model.parameters()):
-        raise ValueError("model has no trainable parameters (requires_grad is off everywhere)")
-    opt = _make_optimizer(optimizer, model, lr, momentum, weight_decay, depthwise_weight_decay)
-    sched = _make_scheduler(schedule, opt, lr, epochs * steps)
-    generator = torch.Generator().manual_seed(seed)
-    config = {
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "lr": lr,
-        "optimizer": optimizer,
-        "momentum": momentum,
-        "weight_decay": weight_decay,
-        "depthwise_weight_decay": depthwise_weight_decay,
-        "schedule": schedule,
-        "label_smoothing": label_smoothing,
-        "augment": repr(augment),
-        "seed": seed,
-        "train_size": len(x_train),
-        "model": type(model).__name__,
-        "parameters": sum(p.numel() for p in model.parameters()),
-    }
-    history = History()
-    start = 0
-    path = None if checkpoint is None else Path(checkpoint)
-    if resume and path is not None and path.exists():
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if state.get("version") != CHECKPOINT_VERSION:
-            raise ValueError(
-                f"{path} is not a mobilenet_lab checkpoint (version {CHECKPOINT_VERSION})"
-            )
-        differ = sorted(k for k in config if state["config"].get(k) != config[k])
-        if differ:
-            details = ", ".join(f"{k}: {state['config'].get(k)!r} -> {config[k]!r}" for k in differ)
-            raise ValueError(f"checkpoint {path} comes from a run with other settings ({details})")
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
-        generator.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
-        if device.type == "cuda" and state.get("cuda_rng") is not None:
-            torch.cuda.set_rng_state(state["cuda_rng"], device)
-        history.extend(EpochStats(**e) for e in state["history"])
-        start = state["epoch"]
-    else:
-        torch.manual_seed(seed)
-
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
-    last = epochs if stop_after is None else min(epochs, stop_after)
-    bar = _ProgressBar(total=epochs, initial=start, disable=not progress, desc=desc)
+    run = _Run.start(model, recipe, device, channels_last)
+    first = _resume_or_start(run, path, resume, recipe.seed)
+    last = recipe.epochs if stop_after is None else min(recipe.epochs, stop_after)
+    bar = _ProgressBar(total=recipe.epochs, initial=first, disable=not progress, desc=desc)
     try:
-        for epoch in range(start, last):
-            began = time.perf_counter()
-            model.train()
-            order = torch.randperm(len(x_train), generator=generator)
-            total_loss, correct, seen = 0.0, 0, 0
-            for step in range(steps):
-                idx = order[step * batch_size : (step + 1) * batch_size]
-                x = x_train[idx]
-                if augment is not None:
-                    x = augment(x, generator)
-                x, y = x.to(device), y_train[idx].to(device)
-                logits = model(x)
-                loss = loss_fn(logits, y)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-                total_loss += loss.item() * len(y)
-                correct += (logits.argmax(1) == y).sum().item()
-                seen += len(y)
-            test_loss = test_acc = math.nan
-            if test_tensors is not None:
-                test_loss, test_acc = evaluate(model, test_tensors, device=device)
-            stats = EpochStats(
-                epoch=epoch + 1,
-                loss=total_loss / seen,
-                train_acc=correct / seen,
-                test_loss=test_loss,
-                test_acc=test_acc,
-                lr=opt.param_groups[0]["lr"],
-                seconds=time.perf_counter() - began,
-            )
-            history.append(stats)
-            bar.update(1)
-            bar.set_postfix(loss=f"{stats.loss:.3f}", acc=f"{stats.test_acc:.3f}")
-            if path is not None:
-                _save(path, model, opt, sched, generator, device, config, epoch + 1, history)
+        _train_epochs(run, recipe, (x_train, y_train), test_data, range(first, last), path, bar)
     finally:
         bar.close()
-    return history
+    return run.history
+
+
+def _resume_or_start(run: _Run, path: Path | None, resume: bool, seed: int) -> int:
+    """The epoch to start from: the checkpoint's when resuming from an existing file; else 0,
+    after seeding the global generator (dropout draws from it)."""
+    if resume and path is not None and path.exists():
+        return run.restore(path)
+    torch.manual_seed(seed)
+    return 0
+
+
+def _train_epochs(
+    run: _Run,
+    recipe: _Recipe,
+    train: tuple[Tensor, Tensor],
+    test: tuple[Tensor, Tensor] | None,
+    epochs: range,
+    path: Path | None,
+    bar: _ProgressBar,
+) -> None:
+    """Per epoch (0-based ``epochs``): train, evaluate on ``test``, record, checkpoint."""
+    for epoch in epochs:
+        began = time.perf_counter()
+        loss, train_acc = train_one_epoch(
+            run.model,
+            train,
+            run.optimizer,
+            generator=run.generator,
+            batch_size=recipe.batch_size,
+            scheduler=run.scheduler,
+            augment=recipe.augment,
+            label_smoothing=recipe.label_smoothing,
+            device=run.device,
+        )
+        test_loss = test_acc = math.nan
+        if test is not None:
+            test_loss, test_acc = evaluate(run.model, test, device=run.device)
+        stats = EpochStats(
+            epoch=epoch + 1,
+            loss=loss,
+            train_acc=train_acc,
+            test_loss=test_loss,
+            test_acc=test_acc,
+            lr=run.optimizer.param_groups[0]["lr"],
+            seconds=time.perf_counter() - began,
+        )
+        run.history.append(stats)
+        bar.update(1)
+        bar.set_postfix(loss=f"{stats.loss:.3f}", acc=f"{stats.test_acc:.3f}")
+        if path is not None:
+            run.save(path, epoch + 1)
 
 
 class _ProgressBar:
@@ -456,32 +485,3 @@ class _ProgressBar:
         self.bar.close()
         if self._handle is not None:
             self._handle.update(self.bar.container)
-
-
-def _save(
-    path: Path,
-    model: nn.Module,
-    opt: torch.optim.Optimizer,
-    sched: Any,
-    generator: torch.Generator,
-    device: torch.device,
-    config: dict[str, Any],
-    epoch: int,
-    history: History,
-) -> None:
-    state = {
-        "version": CHECKPOINT_VERSION,
-        "config": config,
-        "epoch": epoch,
-        "model": model.state_dict(),
-        "optimizer": opt.state_dict(),
-        "scheduler": sched.state_dict(),
-        "generator": generator.get_state(),
-        "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-        "history": [asdict(e) for e in history],
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)

@@ -3,9 +3,12 @@
 For every chapter with exercises (``grading/hidden/chNN.py`` holds its hidden tests): the
 reference solutions (the autograder notebook otter writes) score full marks, the untouched
 student notebook scores 0, and the solutions with ``WRONG``'s answer in place of one exercise's
-lose exactly that exercise's points. The hidden tests reach the autograder zip and nowhere else.
-``otter assign`` runs once per chapter; the 3 × 10 submissions are graded two at a time
-(``ASSIGNMENT_WORKERS``), each kernel on one thread. Grading skips the cells the book tags
+lose exactly that exercise's points; a Korean submission (the reference solutions of one chapter's
+Korean notebook) scores full marks with the English zip. The hidden tests reach the autograder zip
+and nowhere else. The assignments are ``make assignments``'s, in ``_build/assignments`` (written
+here when missing or out of date); the 3 × 10 + 1 submissions are graded two at a time
+(``ASSIGNMENT_WORKERS``), each kernel on one thread. Each zip carries the wheel of the package that
+built it, pinned by its hash (``test_the_autograder_installs_the_wheel_it_carries``). Grading skips the cells the book tags
 ``skip-grading`` (checked by ``booktools.dataflow``), so chapter 8, which trains for minutes in the
 book, grades in seconds; what it skips depends on the source and its tags only, so re-executing a
 chapter cannot change a grade (``test_grading_depends_on_the_source_only``).
@@ -14,20 +17,25 @@ chapter cannot change a grade (``test_grading_depends_on_the_source_only``).
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
 import os
 import random
 import re
+import subprocess
+import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
-from booktools import assignments, dataflow
+from booktools import assignments, dataflow, release
 from booktools import book as registry
+from booktools import otter_cells as otter
 from booktools.cells import SKIP_GRADING, SOLUTION, tags
 from booktools.editions import load_book
 from booktools.hidden import hidden_tests, load_module
@@ -37,6 +45,8 @@ ROOT = registry.ROOT
 CHAPTERS = assignments.graded_chapters()
 VARIANTS = ("solution", "student", "wrong")
 WORKERS = int(os.environ.get("ASSIGNMENT_WORKERS", "2"))
+TRANSLATED = registry.translations()
+QUICK = "05_separable_block"  # the chapter whose Korean submission is graded too
 
 
 def _wrong(chapter: registry.Chapter) -> tuple[str, str]:
@@ -68,7 +78,7 @@ def grade(job: tuple[Path, str, Path]) -> tuple[dict, float]:
 
     os.environ["OMP_NUM_THREADS"] = "1"
     folder, variant, submission = job
-    out = submission.parent / f"results-{variant}"
+    out = submission.parent.parent / f"results-{variant}"
     out.mkdir()
     start = time.perf_counter()
     otter_run(
@@ -80,22 +90,26 @@ def grade(job: tuple[Path, str, Path]) -> tuple[dict, float]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Every chapter's assignment, written by ``otter assign``."""
-    out = tmp_path_factory.mktemp("assignments")
-    book = load_book()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        folders = pool.map(lambda c: assignments.write_assignment(c, out, book), CHAPTERS)
-        return {c.stem: f for c, f in zip(CHAPTERS, folders)}
+def every_language() -> dict[tuple[str, str], Path]:
+    """Every chapter's assignment in every language, as ``make assignments`` writes them
+    (``otter assign`` runs here only for those missing or out of date)."""
+    return assignments.write_all(assignments.OUT, CHAPTERS, workers=WORKERS)
 
 
 @pytest.fixture(scope="module")
-def graded(built) -> dict[tuple[str, str], dict]:
-    """The three submissions of every graded chapter, graded two at a time."""
+def built(every_language) -> dict[str, Path]:
+    """The English assignments (with the autograder zips): chapter stem → folder."""
+    return {stem: folder for (language, stem), folder in every_language.items() if language == "en"}
+
+
+@pytest.fixture(scope="module")
+def graded(built, every_language, tmp_path_factory) -> dict[tuple[str, str], dict]:
+    """The three submissions of every graded chapter, and one Korean submission, graded two at a
+    time."""
     jobs = []
     for chapter in CHAPTERS:
         folder = built[chapter.stem]
-        work = folder / "submissions"
+        work = tmp_path_factory.mktemp(chapter.stem)
         for variant in VARIANTS:
             (work / variant).mkdir(parents=True)
         solution = nbformat.read(folder / "dist" / "autograder" / chapter.name, 4)
@@ -106,6 +120,12 @@ def graded(built) -> dict[tuple[str, str], dict]:
         solution.cells[answer_cell(solution, label)].source = code
         nbformat.write(solution, work / "wrong" / chapter.name)
         jobs += [(folder, v, work / v / chapter.name) for v in VARIANTS]
+    for language in TRANSLATED:  # graded by the English zip
+        korean = every_language[(language, QUICK)] / "dist" / "autograder" / f"{QUICK}.ipynb"
+        work = tmp_path_factory.mktemp(f"{language}-{QUICK}") / f"{language}-solution"
+        work.mkdir()
+        nbformat.write(nbformat.read(korean, 4), work / korean.name)
+        jobs.append((built[QUICK], f"{language}-solution", work / korean.name))
     # the most cells to run first (the longest jobs), so that the two workers finish together
     jobs.sort(key=lambda job: -_graded_cells(job[2]))
     with ProcessPoolExecutor(WORKERS) as pool:
@@ -278,3 +298,48 @@ def test_students_see_the_student_edition_stub(chapter):
     hidden = hidden_tests(chapter.key)
     for q in master.metadata["mobilenet_lab_questions"]:
         assert q["points"] == 1 + len(hidden.get(q["name"], []))
+
+
+def _pip_download(requirement: str, dest: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-index", "-d", str(dest),
+         requirement],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+
+
+def test_the_autograder_installs_the_wheel_it_carries(built, tmp_path):
+    """Reproducible grading: every zip carries the package's wheel, built from this tree (its
+    version names the commit, the student notebook names the same), and its environment installs
+    otter and that wheel, pinned by its SHA-256 (pip refuses another file), and every package it
+    needs, each at the exact version of this environment."""
+    pins = set(release.runtime_pins())
+    assert "torch==" + importlib.metadata.version("torch").split("+")[0] in pins
+    for stem, folder in built.items():
+        with zipfile.ZipFile(autograder_zip(folder)) as archive:
+            (wheel,) = [n for n in archive.namelist() if n.endswith(".whl")]
+            archive.extract(wheel, tmp_path / stem)
+            environment = yaml.safe_load(archive.read("environment.yml"))
+        wheel_path = tmp_path / stem / wheel
+        assert wheel == f"files/mobilenet_lab-{release.version()}-py3-none-any.whl"
+        digest = release.sha256(wheel_path)
+        # otter adds our requirements.txt to the pip list of its environment, after its own pin
+        (pip,) = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
+        otter_pin = f"otter-grader[grading,plugins]=={importlib.metadata.version('otter-grader')}"
+        assert pip[0] == otter_pin
+        pinned = [line for line in pip[1:] if not line.startswith("-")]
+        local = otter.AUTOGRADER_FILES + Path(wheel).name
+        assert set(pinned) == pins | {f"mobilenet-lab @ file://{local}#sha256={digest}"}
+        student = nbformat.read(folder / "dist" / "student" / f"{stem}.ipynb", 4)
+        assert student.metadata["mobilenet_lab_build"] == release.version()
+        with zipfile.ZipFile(wheel_path) as archive:
+            packaged = {n for n in archive.namelist() if n.startswith("mobilenet_lab/")}
+        ours = ROOT / "mobilenet_lab"
+        files = {p for p in ours.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        assert packaged >= {f"mobilenet_lab/{p.relative_to(ours).as_posix()}" for p in files
+                            if p.suffix == ".py"}  # fmt: skip
+    url = f"mobilenet-lab @ {wheel_path.as_uri()}"
+    assert _pip_download(f"{url}#sha256={digest}", tmp_path / "ok").returncode == 0
+    refused = _pip_download(f"{url}#sha256={'0' * 64}", tmp_path / "refused")
+    assert refused.returncode != 0 and "hash" in refused.stderr.lower(), refused.stderr

@@ -1,4 +1,4 @@
-"""fold_for_inference (formerly optimize_for_inference): folded BatchNorm + channels_last computes what the eager model does."""
+"""fold_for_inference: folded BatchNorm + channels_last computes what the eager model does."""
 
 from __future__ import annotations
 
@@ -141,15 +141,6 @@ def test_bad_input_is_reported():
         fast(torch.randn(1, 1, 32, 32))
     with pytest.raises(TypeError, match="expects a torch.Tensor"):
         fast([[1.0]])
-
-
-def test_fold_for_inference_is_the_new_name():
-    from mobilenet_lab import fold_for_inference as exported_name
-    from mobilenet_lab import optimize_for_inference  # the old name, kept as an alias
-
-    model = _randomise_batchnorm(MobileNetV1(0.25, 10)).eval()
-    x = torch.randn(1, 3, 32, 32)
-    torch.testing.assert_close(exported_name(model)(x), optimize_for_inference(model)(x))
 
 
 def test_fold_batchnorm_matches_torch_fuse_conv_bn_eval():

@@ -86,6 +86,8 @@ def test_bad_arguments(exported, tmp_path):
         quantize_int8(path, tmp_path / "q.onnx", torch.randn(4, 32, 32))
     with pytest.raises(ValueError):
         quantize_int8(path, tmp_path / "q.onnx", [])
+    with pytest.raises(ValueError, match="batch_size"):
+        quantize_int8(path, tmp_path / "q.onnx", torch.randn(4, 1, 32, 32), batch_size=0)
 
 
 def test_time_by_kind_attributes_every_layer(exported, tmp_path):

@@ -136,8 +136,8 @@ def test_korean_answer_key_matches_the_data():
 
 def test_korean_teacher_page_shows_the_korean_answer_key():
     """The Korean teacher page translates the included English key with the quizzes' own Korean
-    text: each entry of teachers.po is the Korean key's paragraph. After a quiz changed, write
-    ``answer_key_translations("ko")`` into the .po file."""
+    text: each entry of teachers.po is the Korean key's paragraph. After a quiz changed, ``make translations``
+    writes ``answer_key_translations("ko")`` into the .po file."""
     from babel.messages.pofile import read_po
 
     with (ROOT / "locale/ko/LC_MESSAGES/book/teachers.po").open("rb") as handle:

@@ -19,6 +19,7 @@ from mobilenet_lab.training import (
     fit,
     predict,
     recalibrate_batchnorm,
+    train_one_epoch,
 )
 
 
@@ -251,3 +252,142 @@ def test_progress_bar_outside_a_notebook_is_plain_tqdm(capsys):
     fit(tiny_model(), train, test, desc="tiny", **kw)
     err = capsys.readouterr().err
     assert "tiny" in err and "2/2" in err
+
+
+# --- train_one_epoch and evaluate: the steps fit is made of --------------------------------------
+
+
+def _sgd(model: nn.Module) -> torch.optim.SGD:
+    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+
+
+def test_train_one_epoch_is_the_hand_written_loop():
+    """Chapter 8's loop, written out: the same batches give bit-identical weights."""
+    train, _ = tiny_data()
+    images, labels = train.tensors
+    by_hand, packaged = tiny_model(), tiny_model()
+    opt, generator, losses = _sgd(by_hand), torch.Generator().manual_seed(0), []
+    torch.manual_seed(0)  # dropout
+    by_hand.train()
+    order = torch.randperm(len(images), generator=generator)
+    for step in range(len(images) // 8):
+        idx = order[step * 8 : (step + 1) * 8]
+        loss = nn.functional.cross_entropy(by_hand(images[idx]), labels[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    torch.manual_seed(0)
+    loss, acc = train_one_epoch(
+        packaged, train, _sgd(packaged), generator=torch.Generator().manual_seed(0), batch_size=8
+    )
+    assert _same_weights(by_hand, packaged)
+    assert loss == pytest.approx(sum(losses) / len(losses), rel=1e-12) and 0 <= acc <= 1
+
+
+def test_fit_is_train_one_epoch_then_evaluate_every_epoch():
+    train, test = tiny_data()
+    kw = dict(label_smoothing=0.1, augment=RandomAffine())
+    fitted, stepped = tiny_model(), tiny_model()
+    h = fit(fitted, train, test, **{**KW, **kw, "epochs": 2, "schedule": "constant"})
+    opt = torch.optim.SGD(
+        stepped.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4
+    )
+    generator = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    for e in h:
+        loss, acc = train_one_epoch(stepped, train, opt, generator=generator, batch_size=8, **kw)
+        assert (loss, acc) == (e.loss, e.train_acc)
+        assert evaluate(stepped, test) == (e.test_loss, e.test_acc)
+    assert _same_weights(fitted, stepped)
+
+
+def test_train_one_epoch_steps_the_schedule_per_batch_and_drops_the_last_batch():
+    train, _ = tiny_data()  # 36 images: 4 batches of 8, the last 4 images dropped
+    model = tiny_model()
+    opt = _sgd(model)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: 0.5**step)
+    seen = []
+
+    def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        seen.append(len(x))
+        return x
+
+    train_one_epoch(
+        model,
+        train,
+        opt,
+        generator=torch.Generator(),
+        batch_size=8,
+        scheduler=sched,
+        augment=augment,
+    )
+    assert seen == [8, 8, 8, 8] and sched.last_epoch == 4
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5**4)
+    assert model.training
+
+
+def test_train_one_epoch_draws_only_from_its_generator():
+    train, _ = tiny_data()
+    runs = []
+    for seed in (0, 0, 1):
+        model = tiny_model()
+        model[5].p = 0.0  # no dropout: the global generator is not used
+        torch.manual_seed(len(runs))  # ... so setting it otherwise changes nothing
+        generator = torch.Generator().manual_seed(seed)
+        train_one_epoch(
+            model, train, _sgd(model), generator=generator, batch_size=8, augment=RandomAffine()
+        )
+        runs.append(model)
+    assert _same_weights(runs[0], runs[1]) and not _same_weights(runs[0], runs[2])
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        ({"model": "net"}, TypeError, "model"),
+        ({"data": [1, 2]}, TypeError, "data"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer"),
+        ({"generator": 0}, TypeError, "generator"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 37}, ValueError, "batch_size"),
+        ({"batch_size": 8.0}, TypeError, "batch_size"),
+        ({"scheduler": "onecycle"}, TypeError, "scheduler"),
+        ({"augment": 3}, TypeError, "augment"),
+        ({"label_smoothing": 1.0}, ValueError, "label_smoothing"),
+        ({"device": "gpu0"}, ValueError, "device"),
+    ],
+)
+def test_train_one_epoch_bad_arguments(kwargs, exc, word):
+    train, _ = tiny_data()
+    model = tiny_model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    args = dict(
+        model=model, data=train, optimizer=_sgd(model), generator=torch.Generator(), batch_size=8
+    )
+    with pytest.raises(exc, match=word):
+        train_one_epoch(**{**args, **kwargs})
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        ({"model": "net"}, TypeError, "model"),
+        ({"data": torch.zeros(4, 1, 8, 8)}, TypeError, "data"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"device": "gpu0"}, ValueError, "device"),
+    ],
+)
+def test_evaluate_bad_arguments(kwargs, exc, word):
+    _, test = tiny_data()
+    with pytest.raises(exc, match=word):
+        evaluate(**{"model": tiny_model(), "data": test, **kwargs})
+
+
+def test_evaluate_restores_the_mode_and_ignores_the_batch_size():
+    _, test = tiny_data()
+    model = tiny_model().train()
+    loss, acc = evaluate(model, test, batch_size=5)
+    assert model.training
+    assert (loss, acc) == pytest.approx(evaluate(model, test, batch_size=512), rel=1e-6)

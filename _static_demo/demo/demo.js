@@ -17,78 +17,37 @@
   const SITE = document.documentElement.lang.startsWith("en") ? "../../" : "../../../";
   const MODELS = new URL(`${SITE}demo/`, SCRIPT).href;
   const WASM = new URL(`${SITE}_static/vendor/onnxruntime-web/`, SCRIPT).href;
-  const RUNS = 100; // timed runs per network
+  const RUNS = 100; // timed samples per network
   const WARMUP = 5;
+  const MIN_TICKS = 10; // a timed sample spans at least this many steps of the clock
+  const MAX_BATCH = 20;
 
-  // ---- the widget's words, in every language of the book -----------------------------------
-  // The one place for them: the page's HTML (book/demo.md) is raw HTML that Sphinx does not
-  // translate, so its labels carry data-text="key" and are filled in from here, in the language
-  // of the page (<html lang>: "ko" on the Korean site). The English in demo.md is what a reader
-  // without JavaScript sees.
-  const STRINGS = {
-    en: {
-      names: { separable: "MobileNet (separable)", standard: "Standard twin" },
-      loading: "Loading the runtime and MobileNet…",
-      load: (mb) => `Load it (${mb} MB) and compare`,
-      loadingNet: "loading…",
-      loadingOne: (name, mb) => `Loading ${name} (${mb} MB)…`,
-      missing: "The exported networks are missing: build the book with `make book`.",
-      ready: "Ready: draw a digit in the box, or load a test digit.",
-      canvas: "Draw a digit here",
-      clear: "Clear",
-      preview: "The 8×8 digit the networks see",
-      seen: "what the networks see: 8×8 pixels, before scaling up",
-      samples: "Test digits:",
-      sample: (label) => `a test digit ${label} (never seen in training)`,
-      answer: (digit, percent) => `answer: ${digit} (${percent} %)`,
-      caption: "Cost and latency per image, measured on your machine, in your browser, with one thread",
-      headers: ["network", "mult-adds", "parameters", "ONNX file", "test accuracy", "median latency"],
-      time: "Time it",
-      timeHint: "Runs each network many times on the digit shown (or a test digit) and reports the median time per image (loading the standard twin first, if needed).",
-      timing: "timing…",
-      timed: (runs, measured, counted) => `Median of ${runs} runs per network, one image at a time. ` +
-        `Here the standard twin took ${measured}× as long as MobileNet; the mult-adds say ${counted}×.`,
-    },
-    ko: {
-      names: { separable: "MobileNet (분리 합성곱)", standard: "일반 합성곱 쌍둥이" },
-      loading: "런타임과 MobileNet을 불러오는 중입니다…",
-      load: (mb) => `불러와서 비교하기 (${mb} MB)`,
-      loadingNet: "불러오는 중…",
-      loadingOne: (name, mb) => `불러오는 중입니다: ${name} (${mb} MB)…`,
-      missing: "내보낸 네트워크가 없습니다. `make book`으로 책을 빌드하세요.",
-      ready: "준비되었습니다. 상자에 숫자를 그리거나 테스트 숫자를 불러오세요.",
-      canvas: "여기에 숫자를 그리세요",
-      clear: "지우기",
-      preview: "네트워크가 보는 8×8 숫자",
-      seen: "네트워크가 보는 것: 확대하기 전의 8×8 픽셀",
-      samples: "테스트 숫자:",
-      sample: (label) => `테스트 숫자 ${label} (학습 때 본 적 없음)`,
-      answer: (digit, percent) => `답: ${digit} (${percent} %)`,
-      caption: "이미지 한 장당 비용과 지연 시간 (여러분의 기기와 브라우저에서 스레드 하나로 측정)",
-      headers: ["네트워크", "곱셈-덧셈", "파라미터", "ONNX 파일", "테스트 정확도", "지연 시간 중앙값"],
-      time: "시간 재기",
-      timeHint: "보이는 숫자(없으면 테스트 숫자)로 각 네트워크를 여러 번 실행해 이미지 한 장당 시간의 중앙값을 보여 줍니다(필요하면 일반 합성곱 쌍둥이를 먼저 불러옵니다).",
-      timing: "재는 중…",
-      timed: (runs, measured, counted) => `네트워크마다 ${runs}번 실행한 중앙값이며, 이미지는 한 번에 한 장입니다. ` +
-        `여기서는 일반 합성곱 쌍둥이가 MobileNet보다 ${measured}배 오래 걸렸고, 곱셈-덧셈 연산 수로는 ${counted}배입니다.`,
-    },
-  };
+  // ---- the widget's words, in the page's language -------------------------------------------
+  // The book's build writes them into the page as JSON (id "mobilenet-demo-labels"), translated
+  // by the package's catalog (booktools/sphinxext/demo_page.py, LABELS): the page's HTML
+  // (book/demo.md) is raw HTML that Sphinx does not translate, so its labels carry data-text="key"
+  // (data-label="key" for an aria-label) and are filled in from there. The English in demo.md is
+  // what a reader without JavaScript sees.
+  const LABELS = JSON.parse(document.getElementById("mobilenet-demo-labels").textContent);
   const LANGUAGE = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
-  const T = STRINGS[LANGUAGE] ?? STRINGS.en;
-  const NAMES = T.names;
+  // a label with its {fields} filled in
+  const fill = (key, values = {}) =>
+    LABELS[key].replace(/\{(\w+)\}/g, (field, name) => (name in values ? String(values[name]) : field));
+  const NAMES = { separable: LABELS.separable, standard: LABELS.standard };
 
   // The page's own labels: text (data-text="key"), aria-label (data-label="key"), table headers.
   function translatePage(root) {
     root.querySelectorAll("[data-text]").forEach((node) => {
-      if (typeof T[node.dataset.text] === "string") node.textContent = T[node.dataset.text];
+      if (typeof LABELS[node.dataset.text] === "string") node.textContent = LABELS[node.dataset.text];
     });
     root.querySelectorAll("[data-label]").forEach((node) => {
-      if (typeof T[node.dataset.label] === "string") node.setAttribute("aria-label", T[node.dataset.label]);
+      if (typeof LABELS[node.dataset.label] === "string") node.setAttribute("aria-label", LABELS[node.dataset.label]);
     });
     root.querySelectorAll(".demo-timing thead th").forEach((th, i) => {
-      if (T.headers[i]) th.textContent = T.headers[i];
+      if (LABELS.headers[i]) th.textContent = LABELS.headers[i];
     });
   }
+
   // ---- preprocessing (mirrors Python; tested against PyTorch by the browser test) ----------
   // torch.nn.functional.interpolate(mode="bilinear", align_corners=False), one channel.
   function bilinear(src, n, size) {
@@ -166,7 +125,7 @@
 
   // ---- the page ------------------------------------------------------------------------------
   const demo = {
-    ready: null, last: null, preprocess, drawingToPixels, timing: null, language: LANGUAGE, strings: T,
+    ready: null, last: null, preprocess, drawingToPixels, timing: null, language: LANGUAGE, labels: LABELS, fill,
     loaded: [], // the networks loaded so far, in order
   };
   window.mobilenetDemo = demo;
@@ -178,10 +137,14 @@
     return e.map((v) => v / s);
   }
 
-  function median(xs) {
-    const s = [...xs].sort((a, b) => a - b);
-    return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+  // the q-quantile of sorted numbers, interpolated linearly between the two nearest
+  function quantile(sorted, q) {
+    const i = (sorted.length - 1) * q;
+    const lo = Math.floor(i);
+    return sorted[lo] + (sorted[Math.ceil(i)] - sorted[lo]) * (i - lo);
   }
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const median = (xs) => quantile(sorted(xs), 0.5);
 
   function el(tag, attrs = {}, text = "") {
     const node = document.createElement(tag);
@@ -235,7 +198,7 @@
       const block = el("div", { class: "demo-net", "data-net": name });
       block.append(el("h4", {}, NAMES[name] ?? name));
       const answer = el("p", { class: "demo-answer" }, "—");
-      const load = el("button", { type: "button", class: "demo-load" }, T.load(megabytes(model.bytes)));
+      const load = el("button", { type: "button", class: "demo-load" }, fill("load", { mb: megabytes(model.bytes) }));
       load.addEventListener("click", () => onLoad(name));
       block.append(answer, load);
       const rows = [];
@@ -257,7 +220,7 @@
 
   function showBars(view, probs) {
     const top = probs ? probs.indexOf(Math.max(...probs)) : -1;
-    view.answer.textContent = probs ? T.answer(top, (100 * probs[top]).toFixed(1)) : "—";
+    view.answer.textContent = probs ? fill("answer", { digit: top, percent: (100 * probs[top]).toFixed(1) }) : "—";
     view.rows.forEach(({ row, bar, value }, d) => {
       bar.style.width = probs ? `${(100 * probs[d]).toFixed(1)}%` : "0";
       value.textContent = probs ? `${(100 * probs[d]).toFixed(1)} %` : "";
@@ -342,7 +305,7 @@
   // ---- the cost table (wrapped in a box that scrolls on a narrow screen) and "Time it" ----------
   function createTable(root, info) {
     const table = root.querySelector(".demo-timing");
-    const box = el("div", { class: "demo-table site-scroll", "aria-label": T.caption });
+    const box = el("div", { class: "demo-table site-scroll", "aria-label": LABELS.caption });
     table.replaceWith(box);
     box.append(table);
     const cells = {};
@@ -361,25 +324,75 @@
     return cells;
   }
 
+  // ---- timing, with the resolution the browser's clock has ---------------------------------------
+  // Browsers coarsen performance.now() against timing attacks (Chrome to 0.1 ms, or 5 µs on a
+  // cross-origin-isolated page; Firefox and Safari to as much as 1 ms), some with jitter. The
+  // clock's step is measured, as the median nonzero difference between consecutive readings in a
+  // busy loop, and no time is shown with a digit finer than it.
+  function clockStep(now = () => performance.now(), samples = 64, budgetMs = 200) {
+    const steps = [];
+    const end = Date.now() + budgetMs;
+    let last = now();
+    for (let i = 0; steps.length < samples && i < 1e7 && (i % 1024 || Date.now() < end); i++) {
+      const t = now();
+      if (t !== last) {
+        steps.push(t - last);
+        last = t;
+      }
+    }
+    return steps.length ? median(steps) : budgetMs;
+  }
+  // the decimals of a millisecond that show no digit finer than a clock of this step (0 to 3);
+  // a step within 0.1 % of a power of ten (0.09999999 ms) counts as that power
+  const decimalsFor = (step) => Math.min(3, Math.max(0, Math.floor(-Math.log10(step) + 1e-3)));
+  const shownStep = (step) => String(Number(step.toPrecision(2)));
+
+  // a network's samples (ms per image) as a median and the middle half (interquartile range)
+  function spread(times) {
+    const s = sorted(times);
+    return { median: quantile(s, 0.5), low: quantile(s, 0.25), high: quantile(s, 0.75) };
+  }
+  function latencyText(stats, decimals, batch) {
+    const values = Object.fromEntries(["median", "low", "high"].map((k) => [k, stats[k].toFixed(decimals)]));
+    return fill(batch > 1 ? "latencyBatched" : "latency", { ...values, batch });
+  }
+  Object.assign(demo, { clockStep, decimalsFor, latencyText });
+
+  // How many runs in a row one sample times, per network: enough to span MIN_TICKS steps of the
+  // clock (a run shorter than that would be mostly rounding), from the warm-up's time.
+  async function warmUp(networks, input, step) {
+    const batch = {};
+    for (const name of networks.names) {
+      const t0 = performance.now();
+      for (let i = 0; i < WARMUP; i++) await networks.run(name, input);
+      const perRun = Math.max(performance.now() - t0, step) / WARMUP;
+      batch[name] = Math.min(MAX_BATCH, Math.max(1, Math.ceil((MIN_TICKS * step) / perRun)));
+    }
+    return batch;
+  }
+
   // every network, one image at a time, interleaved so that both see the same conditions
   async function timeAll(networks, input, cells) {
     const names = networks.names;
     const times = Object.fromEntries(names.map((n) => [n, []]));
-    for (const name of names) cells[name].textContent = T.timing;
-    for (let i = 0; i < WARMUP; i++) for (const name of names) await networks.run(name, input);
+    for (const name of names) cells[name].textContent = LABELS.timing;
+    const step = clockStep();
+    const batch = await warmUp(networks, input, step);
     for (let i = 0; i < RUNS; i++) {
       for (const name of names) {
         const t0 = performance.now();
-        await networks.run(name, input);
-        times[name].push(performance.now() - t0);
+        for (let r = 0; r < batch[name]; r++) await networks.run(name, input);
+        times[name].push((performance.now() - t0) / batch[name]);
       }
     }
-    demo.timing = {};
+    const decimals = decimalsFor(step);
+    const timing = { step, decimals, runs: RUNS, batch, networks: {} };
     for (const name of names) {
-      demo.timing[name] = median(times[name]);
-      cells[name].textContent = `${demo.timing[name].toFixed(2)} ms`;
+      timing.networks[name] = spread(times[name]);
+      cells[name].textContent = latencyText(timing.networks[name], decimals, batch[name]);
     }
-    return demo.timing;
+    demo.timing = timing;
+    return timing;
   }
 
   async function loadInfo(say) {
@@ -388,7 +401,7 @@
       if (!response.ok) throw new Error(`demo.json: HTTP ${response.status}`);
       return await response.json();
     } catch (err) {
-      say(T.missing, "error");
+      say(LABELS.missing, "error");
       throw err;
     }
   }
@@ -401,7 +414,7 @@
       status.dataset.state = state;
     };
     translatePage(root);
-    say(T.loading, "loading");
+    say(LABELS.loading, "loading");
     ort.env.wasm.numThreads = 1; // one thread: no SharedArrayBuffer needed on a static host
     ort.env.wasm.proxy = false;
     ort.env.wasm.wasmPaths = WASM;
@@ -431,19 +444,19 @@
       if (networks.loaded(name)) return;
       const button = bars[name].load;
       button.disabled = true;
-      button.textContent = T.loadingNet;
-      say(T.loadingOne(NAMES[name] ?? name, megabytes(info.models[name].bytes)), "loading");
+      button.textContent = LABELS.loadingNet;
+      say(fill("loadingOne", { name: NAMES[name] ?? name, mb: megabytes(info.models[name].bytes) }), "loading");
       try {
         await networks.load(name);
       } catch (err) {
         button.disabled = false;
-        button.textContent = T.load(megabytes(info.models[name].bytes));
-        say(T.missing, "error");
+        button.textContent = fill("load", { mb: megabytes(info.models[name].bytes) });
+        say(LABELS.missing, "error");
         throw err;
       }
       shown(name);
       if (current) await predict(current);
-      say(T.ready, "ready");
+      say(LABELS.ready, "ready");
     }
     const bars = createBars(root, info, load);
     // a network's block shows its answer once it is loaded, its "load" button until then
@@ -468,7 +481,7 @@
     info.digits.forEach((digit, i) => {
       const button = el("button", { type: "button", class: "demo-sample", "data-index": i },
         String(digit.label));
-      button.title = T.sample(digit.label);
+      button.title = fill("sample", { label: digit.label });
       button.addEventListener("click", async () => {
         canvas.show(digit.pixels, spec.max);
         root.dataset.source = "test";
@@ -484,9 +497,15 @@
       try {
         for (const name of networks.names) await load(name);
         const timing = await timeAll(networks, preprocess(current ?? info.digits[0].pixels, spec), cells);
+        const { separable, standard } = timing.networks;
         const counted = info.models.standard.mult_adds / info.models.separable.mult_adds;
-        root.querySelector(".demo-time-note").textContent =
-          T.timed(RUNS, (timing.standard / timing.separable).toFixed(1), counted.toFixed(1));
+        root.querySelector(".demo-time-note").textContent = fill("timed", {
+          runs: RUNS,
+          tick: shownStep(timing.step),
+          ticks: MIN_TICKS,
+          measured: (standard.median / separable.median).toFixed(1),
+          counted: counted.toFixed(1),
+        });
       } finally {
         timeButton.disabled = false;
       }
@@ -494,7 +513,7 @@
 
     showPreview(blank());
     root.querySelectorAll("button").forEach((b) => { b.disabled = false; });
-    say(T.ready, "ready");
+    say(LABELS.ready, "ready");
     return info;
   }
 
