@@ -18,7 +18,7 @@
 // open the Korean reader edition (ko/reader/…), every page's language switcher leads to the same
 // page in the other language, and a Korean search ("합성곱") finds chapter 1.
 // Issue 20, on every page of both sites (tests/browser/audit.mjs): axe-core's WCAG 2.0/2.1 A and
-// AA rules, 0 violations (figures' alt texts are counted, pending: ALT_TEXT_PENDING); at a 390-px
+// AA rules, 0 violations (figures without alt text included: ALT_TEXT_PENDING); at a 390-px
 // phone viewport the page is no wider than the screen (else: its width and widest elements) and
 // every box that scrolls there has a tab stop; the bytes each page transfers, written to
 // _build/page-weight.json and page-weight.md (the largest pages), with the WCAG and phone results
