@@ -14,8 +14,9 @@ node's median can be inflated, as ``timeit`` warns) and adds them up by kind of 
 - ``"other"``: everything else (pooling, reshapes, layout changes and, in an INT8 graph, the
   conversions between floats and 8-bit integers).
 
-The sum is a little less than one call's latency: the session's own work between nodes is in
-no node, and the fastest runs leave out the disturbances a real call may meet.
+The sum is less than one call's latency (chapter 9 shows how much: the fastest runs, on another
+clock): the session's own work between nodes is in no node, and the fastest runs leave out the
+disturbances a real call may meet.
 """
 
 from __future__ import annotations

@@ -5,16 +5,17 @@ its weights, each once) has an *arithmetic intensity* ``I = W / Q`` mult-adds pe
 processor that can do ``P`` mult-adds per second and move ``B`` bytes per second, the layer
 cannot run faster than ``min(P, B · I)`` (Williams, Waterman and Patterson, 2009). Left of the
 *ridge point* ``I = P / B`` the nearer roof is the memory slope, right of it the flat roof of
-arithmetic. A depthwise 3×3 convolution does about 9 mult-adds per value it reads, whatever its
-channel count; a pointwise C → C convolution about C/2: the first sits far left of the ridge,
-the second right of it.
+arithmetic. Per float moved (input, output and weights), a depthwise 3×3 convolution does about 4.5
+mult-adds, whatever its channel count, and a pointwise N → N convolution up to N/2, less when
+its weights dominate: the first sits far left of the ridge, the second right of it.
 
 The roofline is a ceiling, not a prediction. A layer's measured speed sits somewhere below the
 roof at its intensity: the nearer roof says what would have to improve (bandwidth or
 arithmetic) for a layer *at* the roof to go faster, and the distance below it is headroom that a
 better kernel could still win. A layer far below its roof is held back by its implementation
-(per-call overhead, vector units left idle), not by the hardware: chapter 9 finds MobileNet's
-depthwise layers there, far below even the memory roof.
+(fixed costs per call, vector units left idle), not by the hardware: chapter 9 finds PyTorch's
+depthwise kernels there, far below even the memory roof, and ONNX Runtime's FP32 depthwise
+kernel much nearer it, but its INT8 one far below the INT8 roof.
 
 :func:`measure_peak` and :func:`measure_bandwidth` estimate ``P`` and ``B`` for one thread with
 a large matrix product and a tensor copy; both are rough, machine-dependent numbers.
