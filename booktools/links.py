@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from booktools import book as registry
+from booktools.translation import TRANSLATED_LINKS
 
 SITE, NOTEBOOKS = "site", "notebooks"
 ABSOLUTE = re.compile(r"https?://[^\s\"'<>()\[\]`\\]+")
@@ -43,9 +44,17 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 # The addresses outside the tree that the site and the notebooks may link to. A new one is added
 # here by hand, once someone has opened it. The repository's own page and the files of its main
 # branch (``<repository>/blob/main/<path>``: a file of this checkout) are checked apart.
-EXTERNAL: tuple[str, ...] = (
+_OUTSIDE: tuple[str, ...] = (
     "https://colab.research.google.com/assets/colab-badge.svg",
     "https://pytorch.org/tutorials/intermediate/fx_conv_bn_fuser.html",
+)
+# ... and their translated versions, which the translated editions link to instead
+# (``booktools.translation.TRANSLATED_LINKS``, looked up by hand too).
+EXTERNAL: tuple[str, ...] = _OUTSIDE + tuple(
+    translated
+    for table in TRANSLATED_LINKS.values()
+    for url, translated in table.items()
+    if url in _OUTSIDE and translated
 )
 HTML_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""")
 
