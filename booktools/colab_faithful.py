@@ -25,12 +25,13 @@ first):
   book's code it ran, its glued values written as myst-nb writes them. Every glued value must
   equal the English run's, except text, whose words may differ by language but whose numbers may
   not (values glued by cells whose outputs nbval ignores, such as timings, are not compared).
-- **Korean student edition** (``ko-student``), every cell run (errors kept): it replaces the
-  English student edition, whose code is the same but for comments, docstrings, ``#@title``
-  lines and the language cell (``tests/test_korean_outputs.py`` checks). Saved in
-  ``_build/colab-runs/ko/student/`` with a digest of its source edition, for
-  ``tests/test_student_edition.py`` (no crash, every checker "not done yet") and the English-word
-  scan of ``tests/test_korean_outputs.py`` (each cell's figure text recorded in its metadata).
+- **Korean student edition** (``ko-student``): the cells its stubs can reach run (errors kept):
+  the solutions' stubs, every cell that reads what they bind (the check cells), and what those
+  cells need (``dataflow.stub_reach``); every other cell is the reader edition's code with the
+  same inputs, run above. It replaces the English student edition, whose code is the same but for
+  comments, docstrings, ``#@title`` lines and the language cell (``tests/test_korean_outputs.py``
+  checks). Saved in ``_build/colab-runs/ko/student/`` with a digest of its source edition, for
+  ``tests/test_student_edition.py`` (no crash, every checker "not done yet").
 
 The environment is reused while its inputs (the pins below, from requirements.txt) are unchanged;
 the wheel is rebuilt and reinstalled on every run. Each job's CPU time (its processes and the
@@ -62,6 +63,7 @@ from booktools import colab_harness as harness
 from booktools import colab_runner
 from booktools.book import ROOT
 from booktools.cells import tags
+from booktools.dataflow import stub_reach
 from booktools.glue import glue_values, glued_names, is_hidden_record
 
 VENV = ROOT / "_build" / "colab-venv"
@@ -163,10 +165,22 @@ def nbval_copy(reader: dict, book: dict, name: str) -> nbformat.NotebookNode:
     return out
 
 
+def stub_cells(student: dict) -> list[dict]:
+    """The cells of a student edition that its run executes: the Markdown, and the code that the
+    stubs can change or that such code needs (``dataflow.stub_reach``); the rest is the reader
+    edition's code with the same inputs, which the reader run has run."""
+    code = [c for c in student["cells"] if c["cell_type"] == "code"]
+    keep = {id(c) for c, kept in zip(code, stub_reach(code)) if kept}
+    return [c for c in student["cells"] if c["cell_type"] != "code" or id(c) in keep]
+
+
 def run_copy(edition: dict, book: dict, name: str, records: bool) -> nbformat.NotebookNode:
     """An edition as it runs, with the harness and the report; ``records`` (a reader edition
-    whose outputs a site renders): the book's glue-only cells put back, glued values recorded."""
+    whose outputs a site renders): the book's glue-only cells put back, glued values recorded;
+    else a student edition, of which only what the stubs can reach runs (:func:`stub_cells`)."""
     out = nbformat.from_dict(json.loads(json.dumps(edition)))
+    if not records:
+        out.cells = stub_cells(out)
     cells = harness.run_cells(edition, book) if records else list(out.cells)
     setup = next(i for i, c in enumerate(cells) if c.cell_type == "code")
     out.cells = harness.with_harness(cells[setup:], name, records)

@@ -59,6 +59,18 @@ def used(tree: ast.Module) -> set[str]:
     return found
 
 
+def top_level_names(code: str) -> set[str]:
+    """The global names a cell binds, not the locals of the functions it defines."""
+    tree = parse(code)
+    names: set[str] = set()
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        else:
+            names |= defined(node)
+    return names
+
+
 def _bound(tree: ast.Module | None) -> set[str]:
     return (
         set().union(*(defined(n) for n in tree.body)) if tree is not None and tree.body else set()
@@ -82,8 +94,9 @@ def reads_earlier(tree: ast.Module) -> set[str]:
     return (used(tree) - _bound(tree)) | _updated(tree)
 
 
-def needed(code: list[dict[str, Any]]) -> list[bool]:
-    """For each code cell of a chapter: whether an answer can depend on it (see above)."""
+def _with_inputs(code: list[dict[str, Any]], chosen: list[bool]) -> list[bool]:
+    """The ``chosen`` cells and what they need: the setup cell, every import, and each cell that
+    binds a name a needed cell reads (transitively, from the last cell up)."""
     result = [False] * len(code)
     wanted: set[str] = set()
     for i in reversed(range(len(code))):
@@ -92,11 +105,32 @@ def needed(code: list[dict[str, Any]]) -> list[bool]:
             result[i] = True
             continue
         imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
-        binds = _bound(tree)
-        if SOLUTION in tags(code[i]) or imports or binds & wanted:
+        if chosen[i] or imports or _bound(tree) & wanted:
             result[i] = True
             wanted |= reads_earlier(tree)
     return result
+
+
+def needed(code: list[dict[str, Any]]) -> list[bool]:
+    """For each code cell of a chapter: whether an answer can depend on it (see above)."""
+    return _with_inputs(code, [SOLUTION in tags(cell) for cell in code])
+
+
+def stub_reach(code: list[dict[str, Any]]) -> list[bool]:
+    """For each code cell of a chapter: whether its student edition must run it to show what the
+    stubs change. A cell is *reached* when it is a solution or reads, directly or through other
+    cells, a name a solution binds (the check cells); a reached cell's inputs run too (the setup
+    cell, every import, and each cell that binds a name they read). Every other cell is the same
+    code with the same inputs in both editions, so it does what the reader edition's run did."""
+    reached, tainted = [False] * len(code), set()
+    for i, cell in enumerate(code):
+        tree = parse(source(cell))
+        if tree is not None and (SOLUTION in tags(cell) or reads_earlier(tree) & tainted):
+            reached[i] = True
+            tainted |= _bound(tree)
+        elif tree is not None:
+            tainted -= _bound(tree)
+    return _with_inputs(code, reached)
 
 
 def grading_problems(nb: dict[str, Any]) -> list[str]:

@@ -43,8 +43,9 @@ from pathlib import Path
 import nbformat
 
 from booktools import book as registry
-from booktools.cells import SOLUTION, tags
+from booktools.cells import SOLUTION, parse, tags
 from booktools.code_text import WIDTH, translate_code, wrap
+from booktools.dataflow import top_level_names, used
 from booktools.glue import glue_values, is_glue_output
 from booktools.myst_book import Book, Target, collect_book
 from booktools.myst_markdown import EXERCISE, ConversionError, Converter
@@ -144,6 +145,7 @@ class _Edition:
     out: nbformat.NotebookNode = field(default_factory=nbformat.v4.new_notebook)
     in_solution: bool = False
     first_code: bool = True
+    answers: set[str] = field(default_factory=set)  # the names the solution cells bind
 
     @property
     def language(self) -> str:
@@ -152,6 +154,12 @@ class _Edition:
     @property
     def student(self) -> bool:
         return self.edition == "student"
+
+    def reads_an_answer(self, code: str) -> bool:
+        """Whether hidden code reads a name a solution binds: the book's check of its own
+        solution, which would only break the student's notebook while the stub is there."""
+        tree = parse(code)
+        return tree is not None and bool(used(tree) & self.answers)
 
     def badge(self) -> str:
         url = registry.colab_url(self.edition, self.name, self.language)
@@ -187,6 +195,7 @@ class _Edition:
     def code(self, cell: nbformat.NotebookNode, where: str) -> None:
         cell_tags = tags(cell)
         if SOLUTION in cell_tags:
+            self.answers |= top_level_names(cell.source)
             if self.student:
                 try:
                     cell.source = stub_source(cell.source)
@@ -198,7 +207,7 @@ class _Edition:
         elif self.in_solution and cell.source.strip():
             raise ConventionError(f"{where}: code inside a solution must be tagged `solution`")
         elif "remove-cell" in cell_tags and not self.first_code:
-            if _only_glue(cell.source):
+            if _only_glue(cell.source) or (self.student and self.reads_an_answer(cell.source)):
                 return
             _collapse(cell, tr_in(self.language, SCAFFOLD_TITLE))
         elif "remove-input" in cell_tags or "hide-input" in cell_tags:
@@ -214,7 +223,9 @@ class _Edition:
             cell.source = translate_code(cell.source, lambda text: tr_in(self.language, text))
         self.out.cells.append(cell)
         if setup_cell and self.language != "en":
-            self.out.cells.append(nbformat.v4.new_code_cell(language_cell(self.language)))
+            language = nbformat.v4.new_code_cell(language_cell(self.language))
+            language.id = "set-language"  # stable, so an edition's digest names its content
+            self.out.cells.append(language)
 
 
 def edition_notebook(

@@ -36,6 +36,7 @@ from torch import Tensor
 
 from ._validation import check_positive_int
 from .architecture import TABLE_1, channel_plan, expand
+from .i18n import tr
 from .model import MobileNetV1
 
 #: Blocks per timm stage (``blocks.0`` … ``blocks.4``).
@@ -102,15 +103,21 @@ def check_timm_keys(state_dict: Mapping[str, Tensor]) -> None:
     unexpected = [k for k in state_dict if k not in mapping]
     if not missing and not unexpected:
         return
-    lines = ["the checkpoint is not timm's mobilenetv1_100 layout"]
+    lines = [tr("the checkpoint is not timm's mobilenetv1_100 layout")]
     if missing:
-        lines.append(f"missing keys ({len(missing)}): {_listing(missing)}")
+        lines.append(tr("missing keys ({n}): {keys}", n=len(missing), keys=_listing(missing)))
     if unexpected:
-        lines.append(f"unexpected keys ({len(unexpected)}): {_listing(unexpected)}")
+        lines.append(
+            tr("unexpected keys ({n}): {keys}", n=len(unexpected), keys=_listing(unexpected))
+        )
     if any(k.startswith("conv_head") for k in unexpected):
-        lines.append("it has a head conv (conv_head): that is timm's mobilenetv1_100h, not v1_100")
+        lines.append(
+            tr("it has a head conv (conv_head): that is timm's mobilenetv1_100h, not v1_100")
+        )
     if any(k.startswith("features.") for k in state_dict):
-        lines.append("keys start with 'features.': it may already be a mobilenet_lab state dict")
+        lines.append(
+            tr("keys start with 'features.': it may already be a mobilenet_lab state dict")
+        )
     raise CheckpointMismatchError("; ".join(lines))
 
 
@@ -178,16 +185,24 @@ def load_timm_state_dict(model: MobileNetV1, state_dict: Mapping[str, Tensor]) -
         )
     if model.activation != "relu6":
         raise ValueError(
-            "timm's weights were trained with ReLU6: build MobileNetV1(activation='relu6'), "
-            f"got activation={model.activation!r}"
+            tr(
+                "timm's weights were trained with ReLU6: build "
+                "MobileNetV1(activation='relu6'), got activation={activation}",
+                activation=repr(model.activation),
+            )
         )
     converted = convert_timm_state_dict(state_dict)
     ckpt_alpha = timm_channels(state_dict)[-1] / expand(TABLE_1)[-1].out_channels
     if channel_plan(model.alpha) != timm_channels(state_dict):
         raise CheckpointMismatchError(
-            f"width mismatch: the checkpoint has width multiplier alpha={ckpt_alpha:g} "
-            f"(channels {timm_channels(state_dict)}), the model alpha={model.alpha:g} "
-            f"(channels {channel_plan(model.alpha)})"
+            tr(
+                "width mismatch: the checkpoint has width multiplier alpha={ckpt:g} "
+                "(channels {ckpt_channels}), the model alpha={model:g} (channels {channels})",
+                ckpt=ckpt_alpha,
+                ckpt_channels=timm_channels(state_dict),
+                model=model.alpha,
+                channels=channel_plan(model.alpha),
+            )
         )
     n_ckpt = int(converted["classifier.weight"].shape[0])
     if n_ckpt != model.num_classes:

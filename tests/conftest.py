@@ -1,4 +1,4 @@
-"""What several test modules share: the Korean student edition of every notebook, executed."""
+"""The Korean student edition of every notebook, executed (``tests/test_student_edition.py``)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def saved_run(edition: Path) -> nbformat.NotebookNode | None:
 
 @pytest.fixture(scope="session")
 def student_runs(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """The Korean student edition of every notebook, executed (it is the student edition that
-    ``make colab`` runs: the English one has the same code, ``tests/test_korean_outputs.py``):
+    """The Korean student edition of every notebook, executed as ``make colab`` runs it (what its
+    stubs reach; the English one has the same code, ``tests/test_korean_outputs.py``):
     the Colab-faithful run's notebooks where they ran the current edition, else run here with the
     same harness (two at a time)."""
     from booktools.editions import write_editions

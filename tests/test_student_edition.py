@@ -20,6 +20,7 @@ from booktools import book as registry
 from booktools.cells import is_check
 from booktools.colab_faithful import crashes
 from booktools.colab_runner import execute
+from booktools.dataflow import stub_reach
 from booktools.editions import edition_notebook, load_book, write_student_zip
 from booktools.stubs import ConventionError, stub_source
 from mobilenet_lab.exercises._feedback import MARKS
@@ -139,6 +140,37 @@ def test_synthetic_notebook_both_editions(tmp_path):
         assert len(cells) == 2
         for _, cell in cells:
             assert marker in text_of(cell), (edition, text_of(cell))
+
+
+def test_a_hidden_check_of_a_solution_stays_out_of_the_student_edition():
+    nb = synthetic()
+    hidden = nbformat.v4.new_code_cell("assert double(4) == 8", metadata={"tags": ["remove-cell"]})
+    other = nbformat.v4.new_code_cell("assert 2 + 2 == 4", metadata={"tags": ["remove-cell"]})
+    nb.cells[6:6] = [hidden, other]  # after the solution, before the checks
+    student = student_notebook(nb, "full.ipynb")
+    sources = [c.source for c in student.cells if c.cell_type == "code"]
+    assert not any("double(4)" in s for s in sources)  # it would raise on the stub
+    assert any("2 + 2" in s for s in sources)  # collapsed, but kept
+
+
+def test_the_student_run_runs_what_the_stubs_reach():
+    def cell(code: str, *cell_tags: str) -> dict:
+        return {"cell_type": "code", "source": code, "metadata": {"tags": list(cell_tags)}}
+
+    code = [
+        cell("%pip install mobilenet_lab"),  # the setup cell
+        cell("import torch"),
+        cell("data = expensive()"),  # a check reads it: it runs
+        cell("plot = other_expensive()"),  # nothing the stubs reach reads it
+        cell("def double(x):\n    raise NotImplementedError", "solution"),
+        cell("check_double(double, data)"),
+        cell("y = double(2)"),  # reads a stub: it may crash in the student's notebook
+        cell("z = y + plot"),  # reads what the stub changed: runs, and so does its input
+        cell("w = plot * 2"),
+    ]
+    assert stub_reach(code) == [True, True, True, True, True, True, True, True, False]
+    code[7] = cell("z = y + 1")
+    assert stub_reach(code) == [True, True, True, False, True, True, True, True, False]
 
 
 def test_code_inside_a_solution_must_be_tagged():
