@@ -20,10 +20,13 @@ saved.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from booktools.code_text import translate_code
 
 TAG = "colab-faithful"
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's (myst_nb.ext.glue.GLUE_PREFIX)
@@ -167,9 +170,12 @@ def code_digest(nb: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(code).encode()).hexdigest()
 
 
-def with_run_outputs(book: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+def with_run_outputs(
+    book: dict[str, Any], run: dict[str, Any], translate: Callable[[str], str] | None = None
+) -> dict[str, Any]:
     """The book's notebook showing a (translated) run's outputs: every code cell's outputs and
-    execution count come from the run's cell of the same id, the widget state from the run."""
+    execution count come from the run's cell of the same id, the widget state from the run; with
+    ``translate``, its comments and docstrings are translated too (``code_text.translate_code``)."""
     ran = {c.get("id"): c for c in run["cells"] if c["cell_type"] == "code"}
     shown = json.loads(json.dumps(book))  # a copy
     missing = []
@@ -181,6 +187,8 @@ def with_run_outputs(book: dict[str, Any], run: dict[str, Any]) -> dict[str, Any
             continue
         cell["outputs"] = ran[cell["id"]].get("outputs", [])
         cell["execution_count"] = ran[cell["id"]].get("execution_count")
+        if translate is not None:
+            cell["source"] = translate_code("".join(cell["source"]), translate)
     if missing:
         raise ValueError(f"code cells the run lacks: {missing}")
     shown["metadata"].pop("widgets", None)

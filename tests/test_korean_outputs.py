@@ -229,6 +229,16 @@ def test_a_run_outputs_replace_the_book_outputs_by_cell_id():
         with_run_outputs(book, {"cells": [], "metadata": {}})
 
 
+def test_the_korean_site_shows_korean_comments():
+    book = nbformat.read(NOTEBOOKS[0], as_version=4)
+    korean = lambda text: i18n.tr_in(LANGUAGE, text)  # noqa: E731
+    shown = with_run_outputs(book, book, korean)
+    code = [(a, b) for a, b in zip(book.cells, shown["cells"]) if a["cell_type"] == "code"]
+    assert all(b["source"] == code_text.translate_code(a["source"], korean) for a, b in code)
+    hangul = re.compile("[가-힣]")
+    assert any(hangul.search(b["source"]) and not hangul.search(a["source"]) for a, b in code)
+
+
 def test_a_run_keeps_the_cells_that_only_glue():
     book = nbformat.read(NOTEBOOKS[0], as_version=4)
     edition = nbformat.reads(nbformat.writes(book), as_version=4)

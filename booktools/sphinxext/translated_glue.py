@@ -81,6 +81,7 @@ def translated_paragraphs_see_the_glue() -> None:
 def translated_outputs(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: a chapter's notebook with the outputs of its translated run."""
     from booktools.colab_harness import code_digest, with_run_outputs
+    from mobilenet_lab.i18n import tr_in
 
     folder = app.config.translated_runs
     path = Path(app.env.doc2path(docname))
@@ -96,7 +97,9 @@ def translated_outputs(app: Any, docname: str, source: list[str]) -> None:
     if run["metadata"].get("colab_faithful", {}).get("book_code_sha256") != code_digest(book):
         logger.warning(f"{run_file} ran other code than {path.name} has: run `make colab`")
         return
-    source[0] = json.dumps(with_run_outputs(book, run))
+    language = app.config.language
+    shown = with_run_outputs(book, run, lambda text: tr_in(language, text))
+    source[0] = json.dumps(shown)
 
 
 def translated_link_targets(app: Any, doctree: nodes.document) -> None:
