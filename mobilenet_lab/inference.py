@@ -104,8 +104,8 @@ def fold_for_inference(
 ) -> InferenceMobileNetV1:
     """An eval-mode, gradient-free copy of ``model`` with every BatchNorm folded into its conv.
 
-    ``memory_format="channels_last"`` (default) stores weights and activations NHWC, the layout
-    oneDNN's CPU convolutions work in (whether it is faster depends on each layer's shape:
+    ``memory_format="channels_last"`` (default) stores weights and activations NHWC (PyTorch
+    picks a kernel per shape and layout; whether it is faster depends on each layer's shape:
     chapter 9 measures it); ``"contiguous"`` keeps NCHW. Dropout is dropped (it is the
     identity in eval mode). ``model`` itself is not modified. The copy computes what
     ``model.eval()`` computes, up to float rounding.

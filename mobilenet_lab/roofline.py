@@ -5,9 +5,10 @@ its weights, each once) has an *arithmetic intensity* ``I = W / Q`` mult-adds pe
 processor that can do ``P`` mult-adds per second and move ``B`` bytes per second, the layer
 cannot run faster than ``min(P, B · I)`` (Williams, Waterman and Patterson, 2009). Left of the
 *ridge point* ``I = P / B`` the nearer roof is the memory slope, right of it the flat roof of
-arithmetic. Per float moved (input, output and weights), a depthwise 3×3 convolution does about 4.5
-mult-adds, whatever its channel count, and a pointwise N → N convolution up to N/2, less when
-its weights dominate: the first sits far left of the ridge, the second right of it.
+arithmetic. Per float moved (input, output and weights), a depthwise 3×3 convolution does at most
+4.5 mult-adds (``9F² / (2F² + 9)`` on an F × F map: 4.4 at 14 × 14), whatever its channel count,
+and a pointwise N → N convolution up to N/2, less when its weights dominate: the first sits far
+left of the ridge, the second right of it.
 
 The roofline is a ceiling, not a prediction. A layer's measured speed sits somewhere below the
 roof at its intensity: the nearer roof says what would have to improve (bandwidth or
