@@ -30,7 +30,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	@# --no-compile: no bytecode for every file of every package now (half the install time);
+	@# Python compiles what it imports, when it first imports it.
+	$(BIN)/python -m pip install -q --no-compile -r requirements.txt
 	@touch $(STAMP)
 
 ## Build the HTML book into _build/html (executes every notebook; serves its own JavaScript),

@@ -111,7 +111,7 @@ def prepare_venv() -> Path:
     if not (python.exists() and stamp.exists() and stamp.read_text() == inputs):
         shutil.rmtree(VENV, ignore_errors=True)
         run(sys.executable, "-m", "venv", VENV)
-        run(python, "-m", "pip", "install", "-q", *pins())
+        run(python, "-m", "pip", "install", "-q", "--no-compile", *pins())
         stamp.write_text(inputs)
     shutil.rmtree(WHEELS, ignore_errors=True)
     run(python, "-m", "pip", "wheel", "-q", "--no-deps", ".", "-w", WHEELS)
