@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ._validation import check_positive_int, check_positive_real
+from .i18n import tr
 
 LayerKind = Literal["conv", "separable"]
 
@@ -67,8 +68,13 @@ def scale_channels(channels: int, alpha: float) -> int:
     if scaled < 1:
         smallest = 1 / channels
         raise ValueError(
-            f"alpha={alpha!r} gives 0 channels for a {channels}-channel layer; "
-            f"alpha must be at least {smallest:.4g} for this architecture"
+            tr(
+                "alpha={alpha!r} gives 0 channels for a {channels}-channel layer; "
+                "alpha must be at least {smallest:.4g} for this architecture",
+                alpha=alpha,
+                channels=channels,
+                smallest=smallest,
+            )
         )
     return scaled
 
@@ -80,7 +86,12 @@ def channel_plan(alpha: float = 1.0, spec: Sequence[LayerSpec] = TABLE_1) -> lis
     smallest = min(r.out_channels for r in rows)
     if int(smallest * alpha) < 1:
         raise ValueError(
-            f"alpha={alpha!r} is too small: the {smallest}-channel layer would get 0 channels; "
-            f"alpha must be at least {1 / smallest:.4g}"
+            tr(
+                "alpha={alpha!r} is too small: the {smallest}-channel layer would get 0 "
+                "channels; alpha must be at least {least:.4g}",
+                alpha=alpha,
+                smallest=smallest,
+                least=1 / smallest,
+            )
         )
     return [scale_channels(r.out_channels, alpha) for r in rows]

@@ -14,6 +14,10 @@ import torch
 from torch import nn
 
 from ._validation import check_input_size, check_positive_int
+from .i18n import N_
+
+#: The layer kinds of :func:`layer_kind`, marked for translation: a table shows ``tr(row.kind)``.
+KINDS = (N_("conv"), N_("depthwise"), N_("pointwise"), N_("linear"), N_("batchnorm"))
 
 
 def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
