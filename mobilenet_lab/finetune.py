@@ -23,9 +23,10 @@ from torch import Tensor, nn
 from torch.utils.data import TensorDataset
 
 from ._validation import check_choice, check_positive_int
+from .i18n import N_
 from .model import MobileNetV1
 
-MODES = ("frozen", "full", "scratch")
+MODES = (N_("frozen"), N_("full"), N_("scratch"))  # N_: labels in tables
 
 
 class FrozenBody(nn.Module):
