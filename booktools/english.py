@@ -15,8 +15,9 @@ run of Latin letters; it is **English** unless it reads as code or a name:
   cell's code uses (``alpha``, ``size``: a parameter the docstring describes).
 
 :func:`english_words` lists the English words of a plain text; the callers remove what is code
-first (Markdown's code blocks, math outside ``\\text{…}``); code spans (`` `x` ``), URLs and
-an English gloss in parentheses right after a Korean word (``가중합(weighted sum)``) are no words.
+first (Markdown's code blocks, math outside ``\\text{…}``); code spans (`` `x` ``), URLs, the
+exercises' ids (``ex-08-choose-lr``) and an English gloss in parentheses right after a Korean word
+(``가중합(weighted sum)``, also after emphasis: ``**연산 강도**(arithmetic intensity)``) are no words.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ NAMES = (
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:'[a-z]+)?")
 CODE_SPAN = re.compile(r"(`+)[^`]+?\1")
 URL = re.compile(r"\b(?:https?://|www\.)\S+")
+#: An exercise's id, which the checkers print: ``[ex-08-choose-lr]``.
+EXERCISE_ID = re.compile(r"\bex-\d\d-[a-z0-9-]+")
 #: An English gloss in parentheses right after a Korean word: 가중합(weighted sum).
 GLOSS = re.compile(r"(?<=[가-힣])\([A-Za-z][A-Za-z' -]*\)")
 
@@ -65,7 +68,7 @@ def _is_code_or_name(word: str, before: str, after: str, names: frozenset[str]) 
 def english_words(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """The English words of ``text``, in order (see the module's docstring); ``names``: the
     identifiers of the code the text belongs to."""
-    text = GLOSS.sub(" ", CODE_SPAN.sub(" ", URL.sub(" ", text)))
+    text = GLOSS.sub(" ", CODE_SPAN.sub(" ", EXERCISE_ID.sub(" ", URL.sub(" ", text))))
     for name in NAMES:
         text = text.replace(name, " ")
     found = []
@@ -117,6 +120,7 @@ def markdown_text(markdown: str) -> str:
 
     html = MarkdownIt("commonmark").render(without_math(markdown))
     html = re.sub(r"<(code|pre)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"</?(?:strong|em)>", "", html)  # **연산 강도**(arithmetic intensity): a gloss
     return re.sub(r"<[^>]+>|&[a-z]+;", " ", html)
 
 

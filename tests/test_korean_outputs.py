@@ -25,7 +25,7 @@ from booktools import code_text
 from booktools.colab_faithful import glue_differences
 from booktools.colab_harness import HARNESS, code_digest, run_cells, with_run_outputs
 from booktools.editions import write_editions
-from booktools.english import english_words, notebook_english
+from booktools.english import english_words, markdown_text, notebook_english
 from booktools.messages import po_path, read_catalog
 from booktools.translation import TRANSLATED_LINKS, translated_links, translated_url
 from mobilenet_lab import i18n
@@ -94,9 +94,11 @@ def test_the_korean_font_comes_from_its_package():
     assert font_files("en") == []
 
 
-def test_a_korean_figure_has_every_glyph(korean_plots):
-    """Every character of the Korean catalog, drawn in one figure: matplotlib's "Glyph …
-    missing from font(s)" warning is an error here."""
+def test_a_korean_figure_has_every_glyph(korean_plots, caplog):
+    """Every character of the Korean catalog, drawn in one figure, and Korean beside math in one
+    label: matplotlib's "Glyph … missing from font(s)" warning and its mathtext's "… does not
+    have a glyph …" log message are errors here. (A log axis's ticks, 10⁻¹, are math whose minus
+    sign the Korean font lacks: a Korean figure writes them as plain numbers, chapter 9.)"""
     import matplotlib.pyplot as plt
 
     characters = catalog_characters()
@@ -105,7 +107,7 @@ def test_a_korean_figure_has_every_glyph(korean_plots):
     ax.set_title(i18n.tr_in(LANGUAGE, "Hint") + " — 층별 가중치 × 곱셈-덧셈 연산 수")
     ax.set_xlabel("해상도 ρ (px)")
     ax.set_ylabel("정확도 (%)")
-    ax.plot([-1, 0, 1], [2, -1, 3], label="깊이별 분리 합성곱")
+    ax.plot([-1, 0, 1], [2, -1, 3], label="깊이별 분리 합성곱, $\\alpha$ = 0.5")
     ax.legend()
     for row in range(0, len(characters), 60):
         ax.text(0, 1 - row / len(characters), characters[row : row + 60], fontsize=6)
@@ -113,6 +115,7 @@ def test_a_korean_figure_has_every_glyph(korean_plots):
         warnings.filterwarnings("error", message=r".*[Gg]lyph.*missing")
         fig.canvas.draw()
     plt.close(fig)
+    assert not [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
     assert matplotlib.rcParams["font.family"][0] == FONTS[LANGUAGE][1]
 
 
@@ -342,6 +345,9 @@ def test_english_words_are_told_from_code_and_names():
     assert english_words("크기 size의 이미지", frozenset({"size"})) == []
     assert english_words("가중합(weighted sum)이라고 부르며 논문의 Table 3") == []  # a gloss
     assert english_words("가중합 (weighted sum)") == ["weighted", "sum"]
+    assert english_words("⏳ 아직 풀지 않았어요 [ex-08-choose-lr]: 힌트") == []
+    assert english_words(markdown_text("**연산 강도**(arithmetic intensity)")) == []
+    assert english_words(markdown_text("**bold** English")) == ["bold", "English"]
 
 
 def test_the_korean_editions_show_no_more_english_than_their_baseline():
