@@ -12,7 +12,8 @@
   page is built), as a JSON script element that ``demo.js`` reads.
 - The role ``{demo}`field``` puts a number of this build's export into the page's prose, so the
   text says what the table shows: ``separable.test_acc`` / ``standard.test_acc`` (percent),
-  ``separable.errors`` / ``standard.errors`` (wrong test digits), ``n_test``,
+  ``separable.errors`` / ``standard.errors`` (wrong test digits), ``separable.mb`` /
+  ``standard.mb`` (the ONNX file in MB), ``n_test``,
   ``mult_adds_ratio`` and ``params_ratio`` (standard over separable). The prose says the standard
   twin makes fewer errors: a build whose export says otherwise warns (and ``-W`` fails).
 """
@@ -137,6 +138,7 @@ def demo_numbers(summary: dict) -> dict[str, str]:
     for name, model in models.items():
         numbers[f"{name}.test_acc"] = f"{100 * model['test_acc']:.1f} %"
         numbers[f"{name}.errors"] = str(round((1 - model["test_acc"]) * n_test))
+        numbers[f"{name}.mb"] = f"{model['bytes'] / 1e6:.1f}"  # as the page's script shows it
     return numbers
 
 
