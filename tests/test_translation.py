@@ -127,6 +127,16 @@ def translated_entries():
                 yield page, message
 
 
+def test_no_catalog_keeps_obsolete_entries():
+    """A string the pages no longer have leaves its catalog (``#~`` entries are dead weight)."""
+    catalogs = sorted((ROOT / "locale").glob("*/LC_MESSAGES/**/*.po"))
+    assert len(catalogs) > len(registry.notebooks())
+    with_obsolete = [
+        str(path.relative_to(ROOT)) for path in catalogs if read_po(path.open("rb")).obsolete
+    ]
+    assert not with_obsolete
+
+
 def test_markup_check_catches_a_broken_entry():
     """The check itself: a lost glue role, a changed term target or math are all noticed."""
     msgid = "With {glue:text}`H` rows, see {term}`stride` and $H_\\text{out}$."
