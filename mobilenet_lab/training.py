@@ -26,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from ._validation import check_choice, check_positive_int, check_positive_real, check_probability
+from .i18n import tr
 from .train_loop import (
     Augment,
     check_dataset,
@@ -468,7 +469,7 @@ class _ProgressBar:
         notebook = not disable and issubclass(tqdm, notebook_tqdm)
         kwargs = {"display": False} if notebook else {}
         self.bar = tqdm(
-            total=total, initial=initial, disable=disable, desc=desc, unit="epoch", **kwargs
+            total=total, initial=initial, disable=disable, desc=desc, unit=tr("epoch"), **kwargs
         )
         if notebook:
             from IPython.display import display
