@@ -27,7 +27,7 @@ import re
 #: Names, units and Python words that a Korean page shows as they are.
 ALLOWED = frozenset(
     """
-    True False None inf nan tensor torch timm numpy sklearn matplotlib ipywidgets tqdm
+    True False None inf nan tensor torch timm numpy sklearn matplotlib ipywidgets tqdm cpu cuda
     torchinfo torchvision einsum Keras Sobel slim Conv dw Colab Jupyter JupyterLab Python Adam
     Table Figure Hub Inductor
     ms px dpi fps kB iOS Android CoreML Linux macOS Windows

@@ -54,7 +54,7 @@ ALLOWED_ENGLISH: dict[str, str] = {
     " Given weight of size expected to have channels but got instead"  # PyTorch's error
     " Shallow",  # the paper's "Shallow MobileNet"
     "08_training": "",
-    "09_speed": "cpu Processor conv allclose"  # torch's device and CPU name; code, printed
+    "09_speed": "Processor conv allclose"  # the CPU's name; code, printed
     " Jacob",  # an author
     "10_pretrained": "features blocks relu"  # state-dict keys, an argument's value
     " china flower"  # file names
