@@ -58,7 +58,7 @@ ALLOWED_ENGLISH: dict[str, str] = {
     " Jacob",  # an author
     "10_pretrained": "features blocks relu"  # state-dict keys, an argument's value
     " china flower"  # file names
-    " palace monastery tile roof temple pagoda daisy dahlia rose yellow lady's slipper"
+    " palace monastery stupa tile roof temple pagoda daisy dahlia rose yellow lady's slipper"
     " rapeseed cardoon"  # ImageNet's class names
     " Kornblith Shlens Le Do Better Models Transfer",  # authors and a paper's title
 }

@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from torch.utils.data import TensorDataset
 
 from mobilenet_lab import MobileNetV1
+from mobilenet_lab.finetune import for_finetuning
 from mobilenet_lab.inference import fold_for_inference
 from mobilenet_lab.pretrained import (
     HF_REPO_ID,
@@ -31,6 +33,7 @@ from mobilenet_lab.pretrained import (
     timm_key_map,
     top_k,
 )
+from mobilenet_lab.training import fit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURES / "timm_mobilenetv1_025.safetensors"
@@ -81,6 +84,24 @@ def test_from_path(timm_fixture, tmp_path):
         torch.testing.assert_close(mobilenet_from_timm(path)(x), logits, rtol=1e-5, atol=1e-5)
     torch.save(state_dict, tmp_path / "weights.pth")
     assert set(load_weights_file(tmp_path / "weights.pth")) == set(state_dict)
+
+
+@pytest.mark.parametrize("mode", ["frozen", "full"])
+def test_finetuning_starts_from_timm_weights(timm_fixture, mode):
+    """Chapter 10's fine-tuning code takes a model built from timm's weights, and trains."""
+    state_dict, x, _ = timm_fixture
+    source = mobilenet_from_timm(state_dict)
+    model = for_finetuning(source, 3, mode, seed=0)
+    body = model.features.body if mode == "frozen" else model.features
+    for a, b in zip(source.features.state_dict().values(), body.state_dict().values()):
+        assert torch.equal(a, b)
+    g = torch.Generator().manual_seed(0)
+    data = TensorDataset(torch.randn(12, *x.shape[1:], generator=g), torch.arange(12) % 3)
+    head_before = model.classifier.weight.clone()
+    fit(model, data, epochs=1, batch_size=6, progress=False, device="cpu")
+    assert not torch.equal(model.classifier.weight, head_before)
+    with torch.no_grad():
+        assert model.eval()(x).shape == (len(x), 3)
 
 
 def test_key_map_covers_the_published_layout():
