@@ -11,6 +11,7 @@ from typing import Any
 
 CHECK_PREFIX = "check_"  # an exercise's checker: check_conv_params(conv_params)
 SOLUTION = "solution"  # the tag of an exercise's solution cell
+BOOK_ONLY = "book-only"  # a book cell that only glues, which a run puts back but no edition shows
 SKIP_GRADING = "skip-grading"  # the tag of a cell the autograder skips (booktools.dataflow)
 
 

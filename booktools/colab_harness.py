@@ -26,6 +26,7 @@ from typing import Any
 
 import nbformat
 
+from booktools.cells import BOOK_ONLY
 from booktools.code_text import translate_code
 
 TAG = "colab-faithful"
@@ -145,11 +146,18 @@ def strip(nb: nbformat.NotebookNode, dump: dict[str, Any]) -> nbformat.NotebookN
 # --- a run's cells, and its outputs where the book shows them ------------------------------------
 
 
+def _book_only(cell: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a book cell, tagged ``book-only`` (what a reader of an edition never sees)."""
+    cell = json.loads(json.dumps(cell))
+    cell.setdefault("metadata", {}).setdefault("tags", []).append(BOOK_ONLY)
+    return cell
+
+
 def run_cells(edition: dict[str, Any], book: dict[str, Any]) -> list[nbformat.NotebookNode]:
     """The cells to run for one edition: the edition's, in order, with the book's code cells that
     the edition leaves out (cells that only glue: nothing outside the book build needs them) put
-    back where they stand. Copies; code cells matched by id."""
-    book_code = [c for c in book["cells"] if c["cell_type"] == "code"]
+    back where they stand, tagged ``book-only``. Copies; code cells matched by id."""
+    book_code = [_book_only(c) for c in book["cells"] if c["cell_type"] == "code"]
     position = {cell["id"]: i for i, cell in enumerate(book_code)}
     cells, next_book = [], 0
     for cell in edition["cells"]:

@@ -149,7 +149,9 @@ def output_texts(cell: dict) -> list[str]:
 
 def notebook_english(nb: dict) -> list[tuple[int, str, list[str]]]:
     """Every English word a notebook shows: ``(cell index, what, words)`` per cell and kind
-    (``markdown``, ``comments`` for comments and docstrings, ``outputs``)."""
+    (``markdown``, ``comments`` for comments and docstrings, ``outputs``); a run's ``book-only``
+    cells, which no edition shows, aside."""
+    from booktools.cells import BOOK_ONLY, tags
     from booktools.code_text import messages
 
     found = []
@@ -157,7 +159,7 @@ def notebook_english(nb: dict) -> list[tuple[int, str, list[str]]]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
             parts = [("markdown", [markdown_text(source)])]
-        elif cell["cell_type"] == "code":
+        elif cell["cell_type"] == "code" and BOOK_ONLY not in tags(cell):
             parts = [("comments", messages(source)), ("outputs", output_texts(cell))]
         else:
             continue

@@ -53,7 +53,7 @@ ALLOWED_ENGLISH: dict[str, str] = {
     " features def self alpha for in"  # state-dict keys; a function's source, printed
     " Given weight of size expected to have channels but got instead"  # PyTorch's error
     " Shallow",  # the paper's "Shallow MobileNet"
-    "08_training": "",
+    "08_training": "fit",  # the function's name, in a printed label
     "09_speed": "Processor conv allclose"  # the CPU's name; code, printed
     " Jacob",  # an author
     "10_pretrained": "features blocks relu"  # state-dict keys, an argument's value
