@@ -47,6 +47,7 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _OUTSIDE: tuple[str, ...] = (
     "https://colab.research.google.com/assets/colab-badge.svg",
     "https://pytorch.org/tutorials/intermediate/fx_conv_bn_fuser.html",
+    "https://otter-grader.readthedocs.io",  # the grading tool's manual (the teacher page)
 )
 # ... and their translated versions, which the translated editions link to instead
 # (``booktools.translation.TRANSLATED_LINKS``, looked up by hand too).
