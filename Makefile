@@ -23,7 +23,7 @@ KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading \
-	publish publish-test
+	publish publish-test published-test
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -48,7 +48,7 @@ book: $(STAMP) vendor notebooks demo-models
 ## edition under nbval, strict, against the committed outputs; its Korean reader and student
 ## editions), the book builds with warnings as errors, the publish tree (its link test, the Colab
 ## path of a graded notebook), the editions' tests and the offline browser test of the built site.
-test: lint unit grading colab build-check publish-test student-test browser
+test: lint unit grading colab build-check published-test browser
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -90,9 +90,10 @@ student: notebooks
 ## every checker passes in the reader edition and says "not done yet" in the student one (the
 ## Korean student notebooks as `make colab` ran them, else executed here); the Korean editions and
 ## site: Korean figures, comments and outputs, no more English than the baseline of each chapter.
+EDITION_TESTS := tests/test_notebook_editions.py tests/test_student_edition.py \
+	tests/test_korean_outputs.py
 student-test: $(STAMP) notebooks
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_notebook_editions.py \
-		tests/test_student_edition.py tests/test_korean_outputs.py
+	$(BIN)/python -m pytest -p no:cacheprovider -q $(EDITION_TESTS)
 
 ## Graded assignments (otter-grader), one per chapter with exercises, in _build/assignments/:
 ## <chapter>/dist/student/ (notebook + public tests) and <chapter>/dist/autograder/*.zip (Gradescope,
@@ -118,8 +119,14 @@ publish: $(STAMP) notebooks assignments
 ## The publish tree's tests: its layout, the link test (and that it catches a removed folder), and
 ## the Colab path of a graded notebook in English and Korean (opened alone, its tests fetched from a
 ## loopback stand-in for the notebooks branch, graded by grader.check_all()).
+PUBLISH_TESTS := tests/test_publish.py tests/test_colab_grading.py
 publish-test: $(STAMP) publish
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_publish.py tests/test_colab_grading.py
+	$(BIN)/python -m pytest -p no:cacheprovider -q $(PUBLISH_TESTS)
+
+## `make test` runs publish-test and student-test together, two processes at once (pytest-xdist,
+## test by test: each Colab path of a graded notebook takes about 25 s).
+published-test: $(STAMP) publish notebooks
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --dist load $(PUBLISH_TESTS) $(EDITION_TESTS)
 
 ## The notebook editions (what Colab users open), copied out of the repo, in a venv with only torch,
 ## the tooling and the package's wheel: the English reader edition under nbval, the Korean reader
@@ -178,9 +185,15 @@ browser-deps:
 	@fc-list :lang=ko | grep -q . && fc-list | grep -qi emoji || \
 		(apt-get update && apt-get install -y fonts-nanum fonts-noto-color-emoji)
 
-## Re-execute every notebook in place (after editing one), so committed outputs stay current.
+## Re-execute every notebook in place (after editing one), so committed outputs stay current;
+## then run its Korean reader edition as `make colab` does and keep the run in locale/ko/runs/
+## (the Korean site renders it; `make test` reuses a committed run of the same code and inputs
+## instead of running it again, see booktools/colab_faithful.py).
 execute: $(STAMP)
 	$(BIN)/python -m booktools.execute $(or $(NB),$(NOTEBOOKS))
+	$(MAKE) notebooks
+	$(BIN)/python -m booktools.colab_faithful --editions ko-reader --commit \
+		$(notdir $(or $(NB),$(NOTEBOOKS)))
 
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po
 ## (changed strings become fuzzy; tests/test_translation.py fails until they are translated);

@@ -25,6 +25,12 @@ first):
   book's code it ran, its glued values written as myst-nb writes them. Every glued value must
   equal the English run's, except text, whose words may differ by language but whose numbers may
   not (values glued by cells whose outputs nbval ignores, such as timings, are not compared).
+  **A run of exactly this code is not run again**: ``make execute`` keeps each translated reader
+  run in the repository (``locale/ko/runs/``) with a digest of what ran (:func:`run_key`: the
+  notebook's code as it runs, the package's files, the pins, the runner); when the committed
+  run's digest is the job's, it is reused (its crash check and glue comparison with this English
+  run are made again), else the job runs and a note says the committed run is out of date. The
+  English run is never reused: it is the test that the book's committed outputs reproduce.
 - **Korean student edition** (``ko-student``): the cells its stubs can reach run (errors kept):
   the solutions' stubs, every cell that reads what they bind (the check cells), and what those
   cells need (``dataflow.stub_reach``); every other cell is the reader edition's code with the
@@ -37,8 +43,10 @@ The environment is reused while its inputs (the pins below, from requirements.tx
 the wheel is rebuilt and reinstalled on every run. Each job's CPU time (its processes and the
 kernel's) is printed, and the stage's total.
 
-Usage: python -m booktools.colab_faithful [--editions en-reader,ko-reader,ko-student] [NAME ...]
-(default: every edition of every notebook; ``make book`` runs ``--editions ko-reader``)
+Usage: python -m booktools.colab_faithful [--editions en-reader,ko-reader,ko-student] [--commit]
+[NAME ...] (default: every edition of every notebook; ``make book`` runs ``--editions ko-reader``;
+``--commit``: the translated reader runs are written to ``locale/<lang>/runs/`` too, as ``make
+execute`` does)
 """
 
 from __future__ import annotations
@@ -134,6 +142,36 @@ def edition_path(edition: str, language: str, name: str) -> Path:
     return EDITIONS / registry.language_folder(language) / edition / name
 
 
+def committed_path(language: str, name: str) -> Path:
+    """Where the repository keeps a translated reader run: ``locale/ko/runs/NN_….ipynb``."""
+    return ROOT / "locale" / language / "runs" / name
+
+
+# What a run's outputs depend on besides its own code: the package (every file the wheel
+# installs), its dependencies and pins, timm's fixture (chapters 9 and 10) and the runner.
+RUN_INPUTS = ("mobilenet_lab", "pyproject.toml", "requirements.txt", "tests/fixtures")
+
+
+def inputs_digest() -> str:
+    """A digest of :data:`RUN_INPUTS` (the tracked files, as they are in the working tree) and
+    of this Python's version."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", *RUN_INPUTS], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    files = sorted({*filter(None, listed.split("\0")), "booktools/colab_runner.py"})
+    h = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    for name in files:
+        h.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def run_key(nb: dict, inputs: str) -> str:
+    """A digest of everything a run's outputs depend on: the code of the notebook as it runs
+    (cell by cell, the harness included) and :func:`inputs_digest`."""
+    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    return hashlib.sha256(json.dumps([code, inputs]).encode()).hexdigest()
+
+
 # --- the notebooks that run -------------------------------------------------------------------
 
 
@@ -201,6 +239,8 @@ class Job:
     returncode: int = -1
     cpu_s: float = 0.0
     wall_s: float = 0.0
+    key: str = ""  # run_key of the notebook it runs
+    reused: bool = False  # a committed run of the same key stands in for it
 
     @property
     def path(self) -> Path:
@@ -216,8 +256,8 @@ class Job:
         return [str(python), "-I", "../_runner.py", self.name]
 
 
-def prepare(job: Job) -> None:
-    """Write the notebook ``job`` runs."""
+def prepare(job: Job, inputs: str) -> None:
+    """Write the notebook ``job`` runs, and note its :func:`run_key`."""
     language, edition = job.kind.split("-")
     source = nbformat.read(edition_path(edition, language, job.name), as_version=4)
     book = nbformat.read(ROOT / "book" / job.name, as_version=4)
@@ -227,6 +267,34 @@ def prepare(job: Job) -> None:
         nb = run_copy(source, book, job.name, records=edition == "reader")
     job.folder.mkdir(exist_ok=True)
     nbformat.write(nb, job.path)
+    job.key = run_key(nb, inputs)
+
+
+def commits(job: Job) -> bool:
+    """Whether the repository keeps this job's runs: a translated reader edition."""
+    language, edition = job.kind.split("-")
+    return language != "en" and edition == "reader"
+
+
+def reuse(job: Job) -> bool:
+    """Put the committed run of ``job`` where its run goes, if it ran the same key."""
+    committed = committed_path(job.kind.split("-")[0], job.name)
+    if not (commits(job) and committed.exists()):
+        return False
+    nb = nbformat.read(committed, as_version=4)
+    if nb.metadata.get("colab_faithful", {}).get("run_sha256") != job.key:
+        print(
+            f"  {job.kind} {job.name}: the committed run is out of date (`make execute` renews it)"
+        )
+        return False
+    target = run_path("reader", job.kind.split("-")[0], job.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(committed, target)
+    job.reused = True
+    print(
+        f"  {job.kind} {job.name}: reused {os.path.relpath(committed, ROOT)} (same code and inputs)"
+    )
+    return True
 
 
 def execute(job: Job, python: Path, env: dict[str, str]) -> Job:
@@ -272,8 +340,8 @@ def glue_differences(english: dict[str, str], translated: dict[str, str], skip: 
     return problems
 
 
-def save(job: Job, language: str, edition: str, dumps: dict) -> list[str]:
-    """Keep a translated run (harness removed); what went wrong with it."""
+def save(job: Job, language: str, edition: str) -> None:
+    """Keep a translated run (harness removed), with what it ran and the values it glued."""
     nb = nbformat.read(job.path, as_version=4)
     dump = harness.read_dump(job.folder, job.name)
     nb = harness.strip(nb, dump)
@@ -281,18 +349,25 @@ def save(job: Job, language: str, edition: str, dumps: dict) -> list[str]:
     nb.metadata["colab_faithful"] = {
         "edition_sha256": digest(edition_path(edition, language, job.name)),
         "book_code_sha256": harness.code_digest(book),
+        "run_sha256": job.key,
+        "glued": dump.get("glued") if dump else None,
     }
     target = run_path(edition, language, job.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
-    if edition != "reader":
-        return []
-    problems = [] if dump else ["the report cell never ran"]
+
+
+def check(job: Job, dumps: dict) -> list[str]:
+    """What went wrong with a translated reader run (saved or reused): a crash, a missing report,
+    a glued value that differs from the English run's."""
+    nb = nbformat.read(run_path("reader", job.kind.split("-")[0], job.name), as_version=4)
+    glued = nb.metadata["colab_faithful"].get("glued")
+    problems = [] if glued is not None else ["the report cell never ran"]
     problems += crashes(nb)
     english = dumps.get(("en-reader", job.name))
-    if english is not None and dump:
-        skip = ignored_glue(book)
-        problems += glue_differences(english["glued"], dump["glued"], skip)
+    if english is not None and glued is not None:
+        book = nbformat.read(ROOT / "book" / job.name, as_version=4)
+        problems += glue_differences(english["glued"], glued, ignored_glue(book))
     return problems
 
 
@@ -337,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="NAME.ipynb (default: every notebook)")
     parser.add_argument("--editions", default=",".join(JOBS), help="of " + ", ".join(JOBS))
+    parser.add_argument(
+        "--commit", action="store_true", help="keep the translated reader runs in locale/"
+    )
     args = parser.parse_args(argv)
     kinds = [k for k in args.editions.split(",") if k]
     if not set(kinds) <= set(JOBS):
@@ -349,21 +427,32 @@ def main(argv: list[str] | None = None) -> int:
     python = prepare_venv()
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
         jobs = [Job(kind, name, Path(tmp, kind)) for kind in kinds for name in names]
+        inputs = inputs_digest()
         for job in jobs:
-            prepare(job)
-        run_jobs(jobs, python, Path(tmp))
-        dumps = {(j.kind, j.name): harness.read_dump(j.folder, j.name) for j in jobs}
+            prepare(job, inputs)
+        ran = [job for job in jobs if args.commit or not reuse(job)]
+        run_jobs(ran, python, Path(tmp))
+        dumps = {(j.kind, j.name): harness.read_dump(j.folder, j.name) for j in ran}
         problems = [
             f"{j.kind} {j.name} failed" for j in jobs if j.kind == "en-reader" and j.returncode
         ]
-        for job in (j for j in jobs if j.kind != "en-reader"):
-            language, edition = job.kind.split("-")
-            problems += [f"{job.kind} {job.name}: {p}" for p in save(job, language, edition, dumps)]
+        for job in (j for j in ran if j.kind != "en-reader"):
+            save(job, *job.kind.split("-"))
+        for job in filter(commits, jobs):
+            found = check(job, dumps)
+            problems += [f"{job.kind} {job.name}: {p}" for p in found]
+            if args.commit and not found:
+                target = committed_path(job.kind.split("-")[0], job.name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(run_path("reader", job.kind.split("-")[0], job.name), target)
     durations = RUNS / "durations.json"
     last = json.loads(durations.read_text()) if durations.exists() else {}
-    durations.write_text(json.dumps(last | {f"{j.kind}/{j.name}": j.cpu_s for j in jobs}, indent=1))
+    durations.write_text(json.dumps(last | {f"{j.kind}/{j.name}": j.cpu_s for j in ran}, indent=1))
     cpu = {kind: sum(j.cpu_s for j in jobs if j.kind == kind) for kind in kinds}
+    reused = sum(j.reused for j in jobs)
     print("\n".join(problems))
+    if reused:
+        print(f"colab-faithful: {reused} committed translated run(s) reused")
     print(
         f"colab-faithful: {len(names)} notebooks, {', '.join(kinds)}: "
         f"{'FAILED' if problems else 'passed'} in {time.perf_counter() - start:.0f} s; CPU time "

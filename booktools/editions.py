@@ -24,9 +24,11 @@ tutorials where one exists (``booktools.translation.TRANSLATED_LINKS``), the edi
 and the code cells' comments and docstrings (``booktools.code_text``: the stubs' exercise
 specifications too) through the package's translation layer (``mobilenet_lab.i18n.tr_in``), and
 a cell after the setup cell that makes the checkers, figures and tables answer in Korean
-(``set_language("ko")``) and says which font draws the figures' Korean. Their Colab
-badges open ``ko/<edition>/<name>`` on the notebooks branch, where the Korean pages' Colab
-buttons point too.
+(``set_language("ko")``) and says which font draws the figures' Korean. The reader edition
+shows the outputs of the chapter's committed Korean run (``locale/ko/runs/``, kept by ``make
+execute``; the Korean site renders the same run): Korean figures, tables and feedback before
+anything is run. Their Colab badges open ``ko/<edition>/<name>`` on the notebooks branch, where
+the Korean pages' Colab buttons point too.
 
 Usage: python -m booktools.editions [--out _build/notebooks] [--language ko] [book/….ipynb ...]
 """
@@ -262,6 +264,24 @@ def edition_notebook(
 # --- the whole book ------------------------------------------------------------------------------
 
 
+def with_translated_outputs(
+    nb: nbformat.NotebookNode, language: str, name: str
+) -> nbformat.NotebookNode:
+    """The chapter showing the outputs of its committed translated run (``make execute`` keeps
+    it in ``locale/<lang>/runs/``: Korean figures, tables and feedback), when that run ran this
+    chapter's code; else as it is, with a warning."""
+    from booktools.colab_faithful import committed_path
+    from booktools.colab_harness import code_digest, with_run_outputs
+
+    path = committed_path(language, name)
+    run = nbformat.read(path, as_version=4) if path.exists() else None
+    ran = run.metadata.get("colab_faithful", {}).get("book_code_sha256") if run else None
+    if ran != code_digest(nb):
+        print(f"warning: {name}: no current {language} run in {path.parent} (`make execute`)")
+        return nb
+    return nbformat.from_dict(with_run_outputs(nb, run))
+
+
 def write_editions(
     notebooks: list[Path], out_dir: Path, language: str = "en"
 ) -> dict[str, list[Path]]:
@@ -278,6 +298,8 @@ def write_editions(
         written[edition] = []
         for path in notebooks:
             source = nbformat.read(path, as_version=4)
+            if catalog is not None:
+                source = with_translated_outputs(source, language, path.name)
             page = registry.page_of(path)
             nb = edition_notebook(source, edition, book, page, path.name, catalog)
             nbformat.write(nb, folder / path.name)

@@ -1,12 +1,15 @@
 """The graded assignments (booktools.assignments), graded locally with ``otter run``.
 
-For every chapter with exercises (``grading/hidden/chNN.py`` holds its hidden tests): the
-reference solutions (the autograder notebook otter writes) score full marks, the untouched
-student notebook scores 0, and the solutions with ``WRONG``'s answer in place of one exercise's
-lose exactly that exercise's points; a Korean submission (the reference solutions of one chapter's
+For every chapter with exercises (``grading/hidden/chNN.py`` holds its hidden tests), two
+submissions, which together give every exercise both its reference answer and a wrong or missing
+one: the reference solutions (the autograder notebook otter writes) with ``WRONG``'s answer in
+place of one exercise's lose exactly that exercise's points (every other reference answer scores
+full marks, whatever that one answers); the untouched student notebook with only that exercise's
+reference answer in place scores exactly that exercise's points (every stub scores 0, and that
+reference answer scores alone). A Korean submission (the reference solutions of one chapter's
 Korean notebook) scores full marks with the English zip. The hidden tests reach the autograder zip
 and nowhere else. The assignments are ``make assignments``'s, in ``_build/assignments`` (written
-here when missing or out of date); the 3 × 10 + 1 submissions are graded two at a time
+here when missing or out of date); the 2 × 10 + 1 submissions are graded two at a time
 (``ASSIGNMENT_WORKERS``), each kernel on one thread. Each zip carries the wheel of the package that
 built it, pinned by its hash (``test_the_autograder_installs_the_wheel_it_carries``). Grading skips the cells the book tags
 ``skip-grading`` (checked by ``booktools.dataflow``), so chapter 8, which trains for minutes in the
@@ -43,7 +46,7 @@ from booktools.stubs import ConventionError, stub_source
 
 ROOT = registry.ROOT
 CHAPTERS = assignments.graded_chapters()
-VARIANTS = ("solution", "student", "wrong")
+VARIANTS = ("wrong", "one-answer")  # see the module docstring
 WORKERS = int(os.environ.get("ASSIGNMENT_WORKERS", "2"))
 TRANSLATED = registry.translations()
 QUICK = "05_separable_block"  # the chapter whose Korean submission is graded too
@@ -104,7 +107,7 @@ def built(every_language) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def graded(built, every_language, tmp_path_factory) -> dict[tuple[str, str], dict]:
-    """The three submissions of every graded chapter, and one Korean submission, graded two at a
+    """The two submissions of every graded chapter, and one Korean submission, graded two at a
     time."""
     jobs = []
     for chapter in CHAPTERS:
@@ -113,10 +116,11 @@ def graded(built, every_language, tmp_path_factory) -> dict[tuple[str, str], dic
         for variant in VARIANTS:
             (work / variant).mkdir(parents=True)
         solution = nbformat.read(folder / "dist" / "autograder" / chapter.name, 4)
-        nbformat.write(solution, work / "solution" / chapter.name)
-        student = folder / "dist" / "student" / chapter.name
-        nbformat.write(nbformat.read(student, 4), work / "student" / chapter.name)
+        student = nbformat.read(folder / "dist" / "student" / chapter.name, 4)
         label, code = _wrong(chapter)
+        answer = solution.cells[answer_cell(solution, label)].source
+        student.cells[answer_cell(student, label)].source = answer
+        nbformat.write(student, work / "one-answer" / chapter.name)
         solution.cells[answer_cell(solution, label)].source = code
         nbformat.write(solution, work / "wrong" / chapter.name)
         jobs += [(folder, v, work / v / chapter.name) for v in VARIANTS]
@@ -231,15 +235,23 @@ def test_grading_depends_on_the_source_only(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)
 def test_full_zero_and_exact_deduction(chapter, built, graded):
+    """Every reference answer scores full marks, every stub and the wrong answer 0 (the module
+    docstring says how two submissions show it)."""
     expected = points(built, chapter.stem)
-    solution = graded[(chapter.stem, "solution")]
-    assert solution == {q: (p, p) for q, p in expected.items()}, "reference must score full marks"
-    student = graded[(chapter.stem, "student")]
-    assert student == {q: (0, p) for q, p in expected.items()}, "untouched notebook must score 0"
     label, _ = _wrong(chapter)
     wrong = graded[(chapter.stem, "wrong")]
-    lost = {q: expected[q] - score for q, (score, _) in wrong.items() if score != expected[q]}
-    assert lost == {label: expected[label]}, f"only {label} loses, and all its points"
+    full_but_one = {q: (0 if q == label else p, p) for q, p in expected.items()}
+    assert wrong == full_but_one, f"the other reference answers score full marks, {label} 0"
+    one_answer = graded[(chapter.stem, "one-answer")]
+    only_one = {q: (p if q == label else 0, p) for q, p in expected.items()}
+    assert one_answer == only_one, f"the stubs score 0, {label}'s reference answer full marks"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_translated_submission_scores_full_marks(language, built, graded):
+    """The reference solutions of a translated notebook, graded by the English zip."""
+    expected = points(built, QUICK)
+    assert graded[(QUICK, f"{language}-solution")] == {q: (p, p) for q, p in expected.items()}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.key)

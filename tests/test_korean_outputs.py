@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import re
 import unicodedata
 import warnings
@@ -320,6 +321,34 @@ def test_the_korean_site_renders_the_korean_run():
         ]
         missing = [line for line in printed if line not in page]
         assert not missing, f"{path.name}: Korean output not on the Korean page: {missing[:3]}"
+
+
+def _has_korean(outputs: list) -> bool:
+    return bool(re.search("[가-힣]", json.dumps(outputs, ensure_ascii=False)))
+
+
+def test_the_korean_reader_edition_shows_the_korean_run():
+    """Before anything runs, a Korean notebook shows Korean outputs: its reader edition (``make
+    notebooks``) carries the committed Korean run's outputs, cell by cell."""
+    from booktools.colab_faithful import committed_path
+
+    editions = ROOT / "_build" / "notebooks" / LANGUAGE / "reader"
+    if not editions.exists():
+        pytest.fail("write the Korean editions first: make notebooks")
+    for path in NOTEBOOKS:
+        run = nbformat.read(committed_path(LANGUAGE, path.name), as_version=4)
+        shown = nbformat.read(editions / path.name, as_version=4)
+        ran = {c.id: c.outputs for c in run.cells if c.cell_type == "code" and c.outputs}
+        kept = [c for c in shown.cells if c.cell_type == "code" and c.get("id") in ran]
+        assert kept, f"{path.name}: no output of the Korean run in the Korean reader edition"
+        if _has_korean(list(ran.values())):
+            assert any(_has_korean(c.outputs) for c in kept), f"{path.name}: no Korean output shown"
+        for cell in kept:
+            images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            expected = [o for o in ran[cell.id] if "image/png" in o.get("data", {})]
+            assert [o.data["image/png"] for o in images] == [
+                o.data["image/png"] for o in expected
+            ], f"{path.name}: a figure of the Korean run is missing from the Korean edition"
 
 
 # --- links --------------------------------------------------------------------------------------
