@@ -60,6 +60,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,18 +149,20 @@ def committed_path(language: str, name: str) -> Path:
 
 
 # What a run's outputs depend on besides its own code: the package (every file the wheel
-# installs), its dependencies and pins, timm's fixture (chapters 9 and 10) and the runner.
-RUN_INPUTS = ("mobilenet_lab", "pyproject.toml", "requirements.txt", "tests/fixtures")
+# installs), the pins, timm's fixture (chapters 9 and 10) and the runner; and the package's
+# metadata (pyproject.toml's [project] table: its dependencies), not the tools' settings there.
+RUN_INPUTS = ("mobilenet_lab", "requirements.txt", "tests/fixtures")
 
 
 def inputs_digest() -> str:
-    """A digest of :data:`RUN_INPUTS` (the tracked files, as they are in the working tree) and
-    of this Python's version."""
+    """A digest of :data:`RUN_INPUTS` (the tracked files, as they are in the working tree), the
+    package's metadata and this Python's version."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", *RUN_INPUTS], cwd=ROOT, capture_output=True, check=True
     ).stdout.decode()
     files = sorted({*filter(None, listed.split("\0")), "booktools/colab_runner.py"})
-    h = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    h = hashlib.sha256(json.dumps([sys.version_info[:2], project], sort_keys=True).encode())
     for name in files:
         h.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
     return h.hexdigest()

@@ -14,7 +14,8 @@ One machinery writes two editions of every chapter from the same source, into
 
 The two differ only in what happens to solutions. Each notebook opens with an "Open in Colab"
 badge pointing at its own edition on the published ``notebooks`` branch. Also written:
-``mobilenet-lab-student.zip``, every chapter's student notebook, which the teacher page offers.
+``mobilenet-lab-student.zip``, every chapter's student notebook, which the teacher page offers
+(``ko/mobilenet-lab-student.zip``: the Korean ones, which the Korean teacher page offers).
 
 Translated editions (issue 13): ``--language ko`` writes ``<out>/ko/reader/`` and
 ``<out>/ko/student/`` instead, from the same notebooks with their Markdown translated by the
@@ -332,8 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.language} notebook editions: {len(notebooks)} notebooks each in "
         f"{folder / 'reader'} and {folder / 'student'}"
     )
-    if args.language == "en":
-        print(f"student zip: {write_student_zip(written['student'], args.out)}")
+    print(f"student zip: {write_student_zip(written['student'], folder)}")
     return 0
 
 

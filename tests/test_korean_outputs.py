@@ -351,6 +351,24 @@ def test_the_korean_reader_edition_shows_the_korean_run():
             ], f"{path.name}: a figure of the Korean run is missing from the Korean edition"
 
 
+def test_each_teacher_page_offers_its_own_student_notebooks():
+    """The Korean teacher page's download is the zip of the Korean student notebooks (the
+    English page's, the English ones)."""
+    import zipfile
+
+    site = ROOT / "_build" / "html"
+    if not (site / LANGUAGE / "book" / "teachers.html").exists():
+        pytest.fail("build both sites first: make colab build-check")
+    for prefix, korean in (("", False), (f"{LANGUAGE}/", True)):
+        page = site / prefix / "book" / "teachers.html"
+        (href,) = set(re.findall(r'href="([^"]*mobilenet-lab-student\.zip)"', page.read_text()))
+        with zipfile.ZipFile((page.parent / href).resolve()) as archive:
+            names = [n for n in archive.namelist() if n.endswith(".ipynb")]
+            text = "".join(archive.read(n).decode() for n in names)
+        assert len(names) == len(NOTEBOOKS)
+        assert ('set_language(\\"ko\\")' in text) == korean, f"{page}: {href}"
+
+
 # --- links --------------------------------------------------------------------------------------
 
 

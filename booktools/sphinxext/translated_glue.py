@@ -10,6 +10,9 @@ code than the chapter has now, is a warning (an error under ``-W``): run ``make 
 
 **Translated links.** A link to a page with a translated version (``TRANSLATED_LINKS`` of
 ``booktools.translation``: the PyTorch tutorials' Korean translations) points at that version.
+A ``{download}`` of a file that exists in the language's own folder beside it
+(``_build/notebooks/ko/mobilenet-lab-student.zip`` for ``…/notebooks/mobilenet-lab-student.zip``:
+the Korean student notebooks) downloads that file.
 
 **Glued numbers inside translated paragraphs.**
 
@@ -114,9 +117,25 @@ def translated_link_targets(app: Any, doctree: nodes.document) -> None:
             reference["refuri"] = translated_url(reference["refuri"], language)
 
 
+def translated_downloads(app: Any, doctree: nodes.document) -> None:
+    """``doctree-read``, before Sphinx collects the downloads: a download with a version in
+    the site's language (the same name, in a ``<lang>/`` folder beside it) serves that one."""
+    from sphinx import addnodes
+
+    language = app.config.language or "en"
+    if language == "en":
+        return
+    for node in doctree.findall(addnodes.download_reference):
+        folder, _, name = node["reftarget"].rpartition("/")
+        translated = f"{folder}/{language}/{name}" if folder else f"{language}/{name}"
+        if Path(app.env.relfn2path(translated, app.env.docname)[1]).is_file():
+            node["reftarget"] = translated
+
+
 def setup(app: Any) -> dict[str, Any]:
     translated_paragraphs_see_the_glue()
     app.add_config_value("translated_runs", "", "env")
     app.connect("source-read", translated_outputs)
     app.connect("doctree-read", translated_link_targets)
+    app.connect("doctree-read", translated_downloads, priority=400)  # the collector's is 500
     return {"parallel_read_safe": True, "parallel_write_safe": True}
