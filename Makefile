@@ -48,7 +48,13 @@ book: $(STAMP) vendor notebooks demo-models
 ## edition under nbval, strict, against the committed outputs; its Korean reader and student
 ## editions), the book builds with warnings as errors, the publish tree (its link test, the Colab
 ## path of a graded notebook), the editions' tests and the offline browser test of the built site.
-test: lint unit grading colab build-check published-test browser
+test: lint unit grading colab build-check publish notebooks vendor browser-deps
+	@# the publish tree's and the editions' tests (one process) beside the browser test: each
+	@# leaves much of the second core idle; the pytest output follows the browser test's
+	$(PUBLISHED_TESTS) > _build/published-test.log 2>&1 & tests=$$!; \
+		$(BROWSER_TESTS); browser=$$?; wait $$tests; published=$$?; \
+		cat _build/published-test.log; echo "published-test: exit $$published, browser: exit $$browser"; \
+		test $$published = 0 && test $$browser = 0
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -123,10 +129,10 @@ PUBLISH_TESTS := tests/test_publish.py tests/test_colab_grading.py
 publish-test: $(STAMP) publish
 	$(BIN)/python -m pytest -p no:cacheprovider -q $(PUBLISH_TESTS)
 
-## `make test` runs publish-test and student-test together, two processes at once (pytest-xdist,
-## test by test: each Colab path of a graded notebook takes about 25 s).
+## Both at once, as `make test` runs them (beside the browser test).
+PUBLISHED_TESTS := $(BIN)/python -m pytest -p no:cacheprovider -q $(PUBLISH_TESTS) $(EDITION_TESTS)
 published-test: $(STAMP) publish notebooks
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --dist load $(PUBLISH_TESTS) $(EDITION_TESTS)
+	$(PUBLISHED_TESTS)
 
 ## The notebook editions (what Colab users open), copied out of the repo, in a venv with only torch,
 ## the tooling and the package's wheel: the English reader edition under nbval, the Korean reader
@@ -172,12 +178,14 @@ $(DEMO): $(STAMP) booktools/demo_models.py $(wildcard mobilenet_lab/*.py)
 ## Open every page of the built book in headless Chromium, offline (build it first). What the
 ## test needs to know about the book (chapters, languages, Colab links) comes from the chapter
 ## registry, booktools/book.py, as _build/book.json.
+BROWSER_TESTS := $(BIN)/python -m booktools.book --json _build/book.json && \
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots && \
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots && \
+	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots \
+		ko/book/demo.html
 browser: $(STAMP) vendor browser-deps
 	@test -f _build/html/index.html || $(MAKE) build-check
-	$(BIN)/python -m booktools.book --json _build/book.json
-	CHROMIUM=$(CHROMIUM) node tests/browser/check_site.mjs _build/html _build/screenshots
-	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots
-	CHROMIUM=$(CHROMIUM) node tests/browser/check_demo.mjs _build/html _build/screenshots ko/book/demo.html
+	$(BROWSER_TESTS)
 
 ## Debian's chromium, and fonts for the Korean glossary and the checkers' ✅ ❌ ⏳ in screenshots.
 browser-deps:
@@ -186,13 +194,13 @@ browser-deps:
 		(apt-get update && apt-get install -y fonts-nanum fonts-noto-color-emoji)
 
 ## Re-execute every notebook in place (after editing one), so committed outputs stay current;
-## then run its Korean reader edition as `make colab` does and keep the run in locale/ko/runs/
-## (the Korean site renders it; `make test` reuses a committed run of the same code and inputs
-## instead of running it again, see booktools/colab_faithful.py).
+## then run its Korean editions as `make colab` does and keep the runs in locale/ko/runs/ (the
+## Korean site and notebooks show the reader run; `make test` reuses a committed run of the same
+## code and inputs instead of running it again, see booktools/colab_faithful.py).
 execute: $(STAMP)
 	$(BIN)/python -m booktools.execute $(or $(NB),$(NOTEBOOKS))
 	$(MAKE) notebooks
-	$(BIN)/python -m booktools.colab_faithful --editions ko-reader --commit \
+	$(BIN)/python -m booktools.colab_faithful --editions ko-reader,ko-student --commit \
 		$(notdir $(or $(NB),$(NOTEBOOKS)))
 
 ## After editing English prose: extract the strings again and update locale/ko/LC_MESSAGES/*.po

@@ -25,12 +25,14 @@ first):
   book's code it ran, its glued values written as myst-nb writes them. Every glued value must
   equal the English run's, except text, whose words may differ by language but whose numbers may
   not (values glued by cells whose outputs nbval ignores, such as timings, are not compared).
-  **A run of exactly this code is not run again**: ``make execute`` keeps each translated reader
-  run in the repository (``locale/ko/runs/``) with a digest of what ran (:func:`run_key`: the
-  notebook's code as it runs, the package's files, the pins, the runner); when the committed
-  run's digest is the job's, it is reused (its crash check and glue comparison with this English
-  run are made again), else the job runs and a note says the committed run is out of date. The
-  English run is never reused: it is the test that the book's committed outputs reproduce.
+  **A run of exactly this code is not run again**: ``make execute`` keeps each translated run
+  (reader and student) in the repository (``locale/ko/runs/<edition>/``) with a digest of what
+  ran (:func:`run_key`: the notebook's code as it runs, the package's files (catalogs
+  included), the pins, the runner); when the committed run's digest is the job's, it is reused
+  (a reader run's crash check and glue comparison with this English run are made again, a
+  student run is checked by ``tests/test_student_edition.py`` as always), else the job runs and
+  a note says the committed run is out of date. The English run is never reused: it is the test
+  that the book's committed outputs reproduce in a Colab-like environment.
 - **Korean student edition** (``ko-student``): the cells its stubs can reach run (errors kept):
   the solutions' stubs, every cell that reads what they bind (the check cells), and what those
   cells need (``dataflow.stub_reach``); every other cell is the reader edition's code with the
@@ -45,8 +47,8 @@ kernel's) is printed, and the stage's total.
 
 Usage: python -m booktools.colab_faithful [--editions en-reader,ko-reader,ko-student] [--commit]
 [NAME ...] (default: every edition of every notebook; ``make book`` runs ``--editions ko-reader``;
-``--commit``: the translated reader runs are written to ``locale/<lang>/runs/`` too, as ``make
-execute`` does)
+``--commit``: the translated runs are written to ``locale/<lang>/runs/`` too, as ``make execute``
+does)
 """
 
 from __future__ import annotations
@@ -143,9 +145,9 @@ def edition_path(edition: str, language: str, name: str) -> Path:
     return EDITIONS / registry.language_folder(language) / edition / name
 
 
-def committed_path(language: str, name: str) -> Path:
-    """Where the repository keeps a translated reader run: ``locale/ko/runs/NN_….ipynb``."""
-    return ROOT / "locale" / language / "runs" / name
+def committed_path(language: str, edition: str, name: str) -> Path:
+    """Where the repository keeps a translated run: ``locale/ko/runs/reader/NN_….ipynb``."""
+    return ROOT / "locale" / language / "runs" / edition / name
 
 
 # What a run's outputs depend on besides its own code: the package (every file the wheel
@@ -274,14 +276,17 @@ def prepare(job: Job, inputs: str) -> None:
 
 
 def commits(job: Job) -> bool:
-    """Whether the repository keeps this job's runs: a translated reader edition."""
-    language, edition = job.kind.split("-")
-    return language != "en" and edition == "reader"
+    """Whether the repository keeps this job's runs: a translated edition's (the English reader
+    edition's run under nbval is the test that the book's committed outputs reproduce)."""
+    return not job.kind.startswith("en-")
 
 
 def reuse(job: Job) -> bool:
-    """Put the committed run of ``job`` where its run goes, if it ran the same key."""
-    committed = committed_path(job.kind.split("-")[0], job.name)
+    """Put the committed run of ``job`` where its run goes, if it ran the same key (a student
+    run is then marked as the run of the current edition, whose code it ran: only the code of
+    an edition runs, :func:`run_key`)."""
+    language, edition = job.kind.split("-")
+    committed = committed_path(language, edition, job.name)
     if not (commits(job) and committed.exists()):
         return False
     nb = nbformat.read(committed, as_version=4)
@@ -290,9 +295,12 @@ def reuse(job: Job) -> bool:
             f"  {job.kind} {job.name}: the committed run is out of date (`make execute` renews it)"
         )
         return False
-    target = run_path("reader", job.kind.split("-")[0], job.name)
+    nb.metadata["colab_faithful"]["edition_sha256"] = digest(
+        edition_path(edition, language, job.name)
+    )
+    target = run_path(edition, language, job.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(committed, target)
+    nbformat.write(nb, target)
     job.reused = True
     print(
         f"  {job.kind} {job.name}: reused {os.path.relpath(committed, ROOT)} (same code and inputs)"
@@ -415,9 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="NAME.ipynb (default: every notebook)")
     parser.add_argument("--editions", default=",".join(JOBS), help="of " + ", ".join(JOBS))
-    parser.add_argument(
-        "--commit", action="store_true", help="keep the translated reader runs in locale/"
-    )
+    parser.add_argument("--commit", action="store_true", help="keep the translated runs in locale/")
     args = parser.parse_args(argv)
     kinds = [k for k in args.editions.split(",") if k]
     if not set(kinds) <= set(JOBS):
@@ -442,12 +448,13 @@ def main(argv: list[str] | None = None) -> int:
         for job in (j for j in ran if j.kind != "en-reader"):
             save(job, *job.kind.split("-"))
         for job in filter(commits, jobs):
-            found = check(job, dumps)
+            language, edition = job.kind.split("-")
+            found = check(job, dumps) if edition == "reader" else []
             problems += [f"{job.kind} {job.name}: {p}" for p in found]
             if args.commit and not found:
-                target = committed_path(job.kind.split("-")[0], job.name)
+                target = committed_path(language, edition, job.name)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(run_path("reader", job.kind.split("-")[0], job.name), target)
+                shutil.copy(run_path(edition, language, job.name), target)
     durations = RUNS / "durations.json"
     last = json.loads(durations.read_text()) if durations.exists() else {}
     durations.write_text(json.dumps(last | {f"{j.kind}/{j.name}": j.cpu_s for j in ran}, indent=1))

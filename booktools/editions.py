@@ -26,7 +26,7 @@ and the code cells' comments and docstrings (``booktools.code_text``: the stubs'
 specifications too) through the package's translation layer (``mobilenet_lab.i18n.tr_in``), and
 a cell after the setup cell that makes the checkers, figures and tables answer in Korean
 (``set_language("ko")``) and says which font draws the figures' Korean. The reader edition
-shows the outputs of the chapter's committed Korean run (``locale/ko/runs/``, kept by ``make
+shows the outputs of the chapter's committed Korean run (``locale/ko/runs/reader/``, kept by ``make
 execute``; the Korean site renders the same run): Korean figures, tables and feedback before
 anything is run. Their Colab badges open ``ko/<edition>/<name>`` on the notebooks branch, where
 the Korean pages' Colab buttons point too.
@@ -269,12 +269,12 @@ def with_translated_outputs(
     nb: nbformat.NotebookNode, language: str, name: str
 ) -> nbformat.NotebookNode:
     """The chapter showing the outputs of its committed translated run (``make execute`` keeps
-    it in ``locale/<lang>/runs/``: Korean figures, tables and feedback), when that run ran this
+    it in ``locale/<lang>/runs/reader/``: Korean figures, tables and feedback), when that run ran this
     chapter's code; else as it is, with a warning."""
     from booktools.colab_faithful import committed_path
     from booktools.colab_harness import code_digest, with_run_outputs
 
-    path = committed_path(language, name)
+    path = committed_path(language, "reader", name)
     run = nbformat.read(path, as_version=4) if path.exists() else None
     ran = run.metadata.get("colab_faithful", {}).get("book_code_sha256") if run else None
     if ran != code_digest(nb):

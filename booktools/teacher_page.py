@@ -46,7 +46,7 @@ NOTE_SECTIONS = ("What students should see", "Common misconceptions")
 EXPECTED_HEADER = "| Chapter | What students should see | Run time (see below) |\n|---|---|---|\n"
 #: The run-time measurement (``benchmarks/chapter_times.py`` writes it; the page shows it).
 RUN_TIMES = registry.ROOT / "benchmarks" / "results" / "chapter_times.json"
-#: A machine whose 1-minute load average is below this before the run counts as idle.
+#: A machine whose 1- and 5-minute load averages are below this before the run counts as idle.
 IDLE_LOAD = 0.5
 
 
@@ -245,7 +245,11 @@ def run_time_text(field: str, language: str, times: dict | None = None) -> str:
         "load_before": lambda: _load(times["load_before"]),
         "load_after": lambda: _load(times["load_after"]),
         "status": lambda: (
-            tr_in(language, "an idle machine")
+            tr_in(
+                language,
+                "an idle machine (1- and 5-minute load averages below {limit})",
+                limit=IDLE_LOAD,
+            )
             if times["idle"]
             else tr_in(language, "NOT FINAL: a trial run on a busy machine")
         ),

@@ -6,9 +6,10 @@ served from the publish tree by a loopback HTTP server that stands in for GitHub
 (``MOBILENET_LAB_RAW_HOST``, read by the notebook's otter cell), and nothing else is reachable.
 The notebook is executed top to bottom in a fresh kernel whose working folder is that empty one:
 its otter cell fetches the public tests, and a cell added at the end runs
-``grader.check_all()``. The student notebook with the reference answers filled in (taken from the
-autograder notebook that ``otter assign`` wrote) scores full marks; untouched, it scores 0. The
-same for the Korean notebook with its answers filled in.
+``grader.check_all()``. The English student notebook with every other exercise's reference answer
+filled in (taken from the autograder notebook that ``otter assign`` wrote) scores full marks on
+those and 0 on the untouched ones; the Korean notebook with all its answers filled in scores full
+marks.
 
 The package and otter are importable in the kernel (this environment's), so the notebook's setup
 cell and otter cell skip their ``pip install``; ``make colab`` runs the editions in a fresh venv.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,20 +68,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def with_answers(student: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
-    """``student`` with every ``# YOUR CODE HERE`` cell replaced by the reference answer of the
-    autograder notebook, cell for cell."""
+def with_answers(
+    student: nbformat.NotebookNode, language: str, every: int = 1
+) -> tuple[nbformat.NotebookNode, set[str]]:
+    """``student`` with every ``every``-th ``# YOUR CODE HERE`` cell (the first, then ...)
+    replaced by the reference answer of the autograder notebook, cell for cell; and the questions
+    whose checks follow an answered cell."""
     folder = assignments.OUT / registry.language_folder(language) / CHAPTER
     reference = nbformat.read(folder / "dist" / "autograder" / f"{CHAPTER}.ipynb", 4)
     assert len(reference.cells) == len(student.cells)
     filled = nbformat.from_dict(json.loads(json.dumps(student)))
-    stubs = 0
+    stubs, answered, last = 0, set(), False
     for cell, answer in zip(filled.cells, reference.cells):
+        check = re.fullmatch(r'grader\.check\("([^"]+)"\)', cell.source.strip())
+        if check and last:
+            answered.add(check.group(1))
         if cell.cell_type == "code" and STUB in cell.source:
             assert "BEGIN SOLUTION" in answer.source  # otter's markers are comments
-            cell.source, stubs = answer.source, stubs + 1
-    assert stubs > 0
-    return filled
+            last = stubs % every == 0
+            if last:
+                cell.source = answer.source
+            stubs += 1
+    assert answered
+    return filled, answered
 
 
 def run_as_colab(nb: nbformat.NotebookNode, folder: Path, host: str, monkeypatch) -> dict:
@@ -120,20 +131,21 @@ def public_tests(branch: Path, language: str) -> list[str]:
     return sorted(path.stem for path in tests.glob("*.py"))
 
 
-RUNS = [(LANGUAGES[0], "reference"), (LANGUAGES[0], "stubs")]
-RUNS += [(language, "reference") for language in LANGUAGES[1:]]
+# English: every other exercise answered (both outcomes in one run); a translation: all answered
+RUNS = [(LANGUAGES[0], 2)] + [(language, 1) for language in LANGUAGES[1:]]
 
 
-@pytest.mark.parametrize(("language", "answers"), RUNS)
+@pytest.mark.parametrize(("language", "every"), RUNS)
 def test_a_student_notebook_alone_in_colab(
-    branch, raw_host, tmp_path, monkeypatch, language, answers
+    branch, raw_host, tmp_path, monkeypatch, language, every
 ):
-    """Full marks with the reference answers, 0 untouched, every public test fetched."""
-    nb = student_notebook(branch, language)
-    if answers == "reference":
-        nb = with_answers(nb, language)
+    """Full marks on the exercises with the reference answer, 0 on the untouched ones (the
+    English run has both), every public test fetched."""
+    nb, answered = with_answers(student_notebook(branch, language), language, every)
     scores = run_as_colab(nb, tmp_path, raw_host, monkeypatch)
     assert sorted(scores) == public_tests(branch, language)
+    assert every == 1 or set(scores) - answered, "some exercise left untouched"
     for question, (score, possible) in scores.items():
         assert possible > 0
-        assert score == (possible if answers == "reference" else 0), (question, score, possible)
+        expected = possible if question in answered else 0
+        assert score == expected, (question, score, possible)

@@ -1,4 +1,4 @@
-"""The committed Korean reader runs (``locale/ko/runs/``) that the Colab-faithful run reuses.
+"""The committed Korean runs (``locale/ko/runs/<edition>/``) that the Colab-faithful run reuses.
 
 A committed run stands in for a new one only when it ran the same thing: the same code, cell by
 cell, and the same inputs (package, pins, runner). Anything else runs again.
@@ -51,9 +51,11 @@ def test_the_inputs_digest_follows_the_package(tmp_path, monkeypatch):
 
 @pytest.fixture
 def job(tmp_path, monkeypatch) -> cf.Job:
-    monkeypatch.setattr(cf, "committed_path", lambda language, name: tmp_path / "committed" / name)
+    monkeypatch.setattr(cf, "committed_path", lambda lang, ed, name: tmp_path / "committed" / name)
     monkeypatch.setattr(cf, "run_path", lambda edition, language, name: tmp_path / "run" / name)
-    return cf.Job("ko-reader", "01_x.ipynb", tmp_path / "job", key="k1")
+    monkeypatch.setattr(cf, "edition_path", lambda edition, language, name: tmp_path / "edition")
+    (tmp_path / "edition").write_text("the current edition")
+    return cf.Job("ko-student", "01_x.ipynb", tmp_path / "job", key="k1")
 
 
 def _commit(tmp_path, key: str) -> None:
@@ -64,9 +66,11 @@ def _commit(tmp_path, key: str) -> None:
 
 
 def test_a_committed_run_of_the_same_key_is_reused(job, tmp_path):
+    """... and counts as a run of the current edition (whose code it ran)."""
     _commit(tmp_path, "k1")
     assert cf.reuse(job) and job.reused
-    assert (tmp_path / "run" / "01_x.ipynb").exists()
+    saved = nbformat.read(tmp_path / "run" / "01_x.ipynb", as_version=4)
+    assert saved.metadata["colab_faithful"]["edition_sha256"] == cf.digest(tmp_path / "edition")
 
 
 def test_a_committed_run_of_another_key_runs_again(job, tmp_path, capsys):
@@ -76,19 +80,20 @@ def test_a_committed_run_of_another_key_runs_again(job, tmp_path, capsys):
     assert "out of date" in capsys.readouterr().out
 
 
-def test_only_translated_reader_runs_are_reused(tmp_path, monkeypatch):
-    monkeypatch.setattr(cf, "committed_path", lambda language, name: tmp_path / name)
+def test_the_english_run_is_never_reused(job, tmp_path):
+    """It is the test that the committed outputs reproduce."""
     _commit(tmp_path, "k1")
-    (tmp_path / "01_x.ipynb").write_text((tmp_path / "committed" / "01_x.ipynb").read_text())
-    for kind in ("en-reader", "ko-student"):
-        assert not cf.reuse(cf.Job(kind, "01_x.ipynb", tmp_path / "job", key="k1"))
+    assert not cf.reuse(cf.Job("en-reader", "01_x.ipynb", tmp_path / "job", key="k1"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_chapter_has_a_committed_run(language):
-    """`make execute` keeps one per chapter, with what it ran and what it glued."""
+@pytest.mark.parametrize("edition", ["reader", "student"])
+def test_every_chapter_has_a_committed_run(language, edition):
+    """`make execute` keeps one per chapter and edition, with what it ran (and what a reader run
+    glued)."""
     for path in registry.notebooks():
-        committed = cf.committed_path(language, path.name)
+        committed = cf.committed_path(language, edition, path.name)
         assert committed.exists(), f"{committed}: run `make execute NB={path}`"
         meta = nbformat.read(committed, as_version=4).metadata["colab_faithful"]
-        assert len(meta["run_sha256"]) == 64 and meta["glued"] is not None
+        assert len(meta["run_sha256"]) == 64
+        assert edition == "student" or meta["glued"] is not None

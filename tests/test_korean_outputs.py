@@ -336,7 +336,7 @@ def test_the_korean_reader_edition_shows_the_korean_run():
     if not editions.exists():
         pytest.fail("write the Korean editions first: make notebooks")
     for path in NOTEBOOKS:
-        run = nbformat.read(committed_path(LANGUAGE, path.name), as_version=4)
+        run = nbformat.read(committed_path(LANGUAGE, "reader", path.name), as_version=4)
         shown = nbformat.read(editions / path.name, as_version=4)
         ran = {c.id: c.outputs for c in run.cells if c.cell_type == "code" and c.outputs}
         kept = [c for c in shown.cells if c.cell_type == "code" and c.get("id") in ran]

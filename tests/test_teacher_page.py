@@ -57,7 +57,8 @@ def test_the_measurement_is_named():
     assert run_time_text("machine", "en", times) == "Some CPU, 2 logical cores, no GPU"
     assert run_time_text("date", "en", times) == "2026-12-01 10:00 UTC"
     assert run_time_text("load_before", "en", times) == "0.10 / 0.20 / 0.30"
-    assert run_time_text("status", "en", times) == "an idle machine"
+    status = "an idle machine (1- and 5-minute load averages below 0.5)"
+    assert run_time_text("status", "en", times) == status
 
 
 def test_a_run_on_a_busy_machine_says_it_is_not_final():

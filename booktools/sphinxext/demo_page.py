@@ -55,7 +55,8 @@ LABELS: dict[str, str | list[str]] = {
     "sample": N_("a test digit {label} (never seen in training)"),
     "answer": N_("answer: {digit} ({percent} %)"),
     "caption": N_(
-        "Cost and latency per image, measured on your machine, in your browser, with one thread"
+        "Cost per image, as counted when the book was built, and latency per image, measured on your "
+        "machine, in your browser, with one thread"
     ),
     "headers": [
         N_("network"),
