@@ -3,8 +3,8 @@
 // scrollable-region-focusable). The theme gives code blocks, cell outputs and tables a tab stop
 // when they scroll, but checks only on load, resize and changes to the page, so a box that starts
 // to scroll once a font has loaded kept none; and it knows nothing of display math, widgets or
-// the demo's table. This checks all of them, again whenever a font loads, the page changes
-// (widgets render late) or the window is resized.
+// the demo's table. This checks all of them, again whenever a font or an image loads, the page
+// changes (widgets render late) or the window is resized.
 (function () {
   "use strict";
   const SELECTOR = [
@@ -59,6 +59,8 @@
     update();
     window.addEventListener("resize", later);
     document.fonts?.addEventListener("loadingdone", later);
+    // an image that loads late can make its box scroll (load does not bubble: capture it)
+    document.addEventListener("load", (event) => event.target instanceof HTMLImageElement && later(), true);
     const main = document.getElementById("main-content") ?? document.body;
     new MutationObserver(later).observe(main, { subtree: true, childList: true });
   }

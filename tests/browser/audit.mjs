@@ -92,8 +92,8 @@ const WIDTH_RULES = ["scrollable-region-focusable"];
 // violations, each with its rule, impact, help text and (up to three) offending elements.
 export async function axeViolations(tab, rules = null) {
   // the page's own check of its scrolling boxes (_static_site/site/site.js) done first (if it is
-  // still due after 5 s, axe judges the page as it is)
-  await tab.waitForFunction(() => !window.bookSiteScroll?.pending(), null, { timeout: 5000 }).catch(() => {});
+  // still due after 20 s, axe judges the page as it is; a busy machine can take seconds)
+  await tab.waitForFunction(() => !window.bookSiteScroll?.pending(), null, { timeout: 20000 }).catch(() => {});
   const present = await tab.evaluate(() => typeof window.axe !== "undefined");
   if (!present) await tab.addScriptTag({ content: AXE_SOURCE });
   const runOnly = rules ? { type: "rule", values: rules } : { type: "tag", values: WCAG_TAGS };

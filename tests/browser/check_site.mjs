@@ -202,12 +202,12 @@ async function checkAnimations(tab, fail) {
   });
   const size = tab.viewportSize();
   await tab.setViewportSize({ width: 390, height: 844 });
-  // the players' ResizeObservers fire after the resize, later on a busy machine: wait (up to 5 s)
+  // the players' ResizeObservers fire after the resize, later on a busy machine: wait (up to 15 s)
   // until every multi-panel player has stacked, then measure (a player that never stacks fails below)
   await tab.waitForFunction(() => [...document.querySelectorAll(".mnl-anim")].every((el) =>
     el.classList.contains("mnl-stacked") ||
     JSON.parse(el.querySelector(".mnl-frames").textContent).regions.length < 2),
-  null, { timeout: 5000 }).catch(() => {});
+  null, { timeout: 15000 }).catch(() => {});
   const phone = await tab.evaluate(() => [...document.querySelectorAll(".mnl-anim")].map((el) => {
     const data = JSON.parse(el.querySelector(".mnl-frames").textContent);
     const shown = [...el.querySelectorAll(el.classList.contains("mnl-stacked") ? ".mnl-view" : ".mnl-whole")]
