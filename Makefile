@@ -23,7 +23,7 @@ KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading \
-	publish publish-test published-test colab-prep
+	publish publish-test published-test
 
 # Create the virtual environment and install the pinned lock (and the package, editable).
 $(STAMP): requirements.txt pyproject.toml
@@ -48,11 +48,7 @@ book: $(STAMP) vendor notebooks demo-models
 ## edition under nbval, strict, against the committed outputs; its Korean reader and student
 ## editions), the book builds with warnings as errors, the publish tree (its link test, the Colab
 ## path of a graded notebook), the editions' tests and the offline browser test of the built site.
-test: lint unit assignments vendor browser-deps demo-models
-	@# the grading beside the notebook editions and the Colab-faithful run's environment (both
-	@# one process: pip and the editions leave a core idle), then the run and the builds
-	$(MAKE) --no-print-directory -j2 --output-sync=target -o assignments grading colab-prep
-	$(MAKE) --no-print-directory -o notebooks -o assignments colab build-check publish
+test: lint unit grading colab build-check publish notebooks vendor browser-deps
 	@# the publish tree's and the editions' tests (one process) beside the browser test: each
 	@# leaves much of the second core idle; the pytest output follows the browser test's
 	$(PUBLISHED_TESTS) > _build/published-test.log 2>&1 & tests=$$!; \
@@ -144,10 +140,6 @@ published-test: $(STAMP) publish notebooks
 ## for student-test; one thread per notebook, two at once.
 colab: $(STAMP) notebooks
 	$(BIN)/python -m booktools.colab_faithful
-
-## The notebook editions and the Colab-faithful run's environment, before the run (`make test`).
-colab-prep: $(STAMP) notebooks
-	$(BIN)/python -m booktools.colab_faithful --venv-only
 
 ## Every notebook on a CUDA GPU (says so and stops when there is none).
 cuda-smoke: $(STAMP)

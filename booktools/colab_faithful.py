@@ -47,7 +47,6 @@ kernel's) is printed, and the stage's total.
 
 Usage: python -m booktools.colab_faithful [--editions en-reader,ko-reader,ko-student] [--commit]
 [NAME ...] (default: every edition of every notebook; ``make book`` runs ``--editions ko-reader``;
-``--venv-only``: only create the environment;
 ``--commit``: the translated runs are written to ``locale/<lang>/runs/`` too, as ``make execute``
 does)
 """
@@ -425,11 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help="NAME.ipynb (default: every notebook)")
     parser.add_argument("--editions", default=",".join(JOBS), help="of " + ", ".join(JOBS))
     parser.add_argument("--commit", action="store_true", help="keep the translated runs in locale/")
-    parser.add_argument("--venv-only", action="store_true", help="only create the environment")
     args = parser.parse_args(argv)
-    if args.venv_only:  # `make test` creates it beside the grading (see the Makefile)
-        prepare_venv()
-        return 0
     kinds = [k for k in args.editions.split(",") if k]
     if not set(kinds) <= set(JOBS):
         parser.error(f"--editions must be among {', '.join(JOBS)}, got {args.editions!r}")
