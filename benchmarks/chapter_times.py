@@ -10,7 +10,7 @@ does, keeps its own). The notebooks run in ``book/``, as a reader of a clone run
 It writes ``benchmarks/results/chapter_times.json``: the command, the date, the thread count,
 the machine (CPU model, logical cores, GPU, torch and Python versions), the load average before
 and after, whether the machine was idle before the run (1- and 5-minute load averages below
-``IDLE_LOAD``), and per chapter the wall-clock seconds of every round and the kernel's CPU
+``IDLE_LOAD``: ``teacher_page.is_idle``), and per chapter the wall-clock seconds of every round and the kernel's CPU
 seconds. The teacher page shows each chapter's median wall-clock time and names the measurement
 (``booktools.teacher_page``); a run that did not start on an idle machine is marked there as not
 final. Run it on an idle machine, with nothing else running, before a release.
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from booktools import book as registry  # noqa: E402
 from booktools.execute import run  # noqa: E402
-from booktools.teacher_page import IDLE_LOAD, RUN_TIMES  # noqa: E402
+from booktools.teacher_page import RUN_TIMES, is_idle  # noqa: E402
 
 
 def cpu_model() -> str:
@@ -96,7 +96,7 @@ def measure(chapters: list[registry.Chapter], threads: int, rounds: int) -> dict
         "machine": machine(),
         "load_before": load_before,
         "load_after": [round(v, 2) for v in os.getloadavg()],
-        "idle": max(load_before[:2]) < IDLE_LOAD,
+        "idle": is_idle(load_before),
         "chapters": times,
     }
 

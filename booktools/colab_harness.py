@@ -178,6 +178,11 @@ def code_digest(nb: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(code).encode()).hexdigest()
 
 
+def ran_this_code(run: dict[str, Any], book: dict[str, Any]) -> bool:
+    """Whether a saved run (``booktools.colab_faithful``) ran the book notebook's current code."""
+    return run["metadata"].get("colab_faithful", {}).get("book_code_sha256") == code_digest(book)
+
+
 def with_run_outputs(
     book: dict[str, Any], run: dict[str, Any], translate: Callable[[str], str] | None = None
 ) -> dict[str, Any]:

@@ -272,12 +272,11 @@ def with_translated_outputs(
     it in ``locale/<lang>/runs/reader/``: Korean figures, tables and feedback), when that run ran this
     chapter's code; else as it is, with a warning."""
     from booktools.colab_faithful import committed_path
-    from booktools.colab_harness import code_digest, with_run_outputs
+    from booktools.colab_harness import ran_this_code, with_run_outputs
 
     path = committed_path(language, "reader", name)
     run = nbformat.read(path, as_version=4) if path.exists() else None
-    ran = run.metadata.get("colab_faithful", {}).get("book_code_sha256") if run else None
-    if ran != code_digest(nb):
+    if run is None or not ran_this_code(run, nb):
         print(f"warning: {name}: no current {language} run in {path.parent} (`make execute`)")
         return nb
     return nbformat.from_dict(with_run_outputs(nb, run))

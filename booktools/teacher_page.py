@@ -50,6 +50,12 @@ RUN_TIMES = registry.ROOT / "benchmarks" / "results" / "chapter_times.json"
 IDLE_LOAD = 0.5
 
 
+def is_idle(load_before: list[float]) -> bool:
+    """Whether a run that started at these load averages (1, 5, 15 minutes) ran on an idle
+    machine (:data:`IDLE_LOAD`)."""
+    return max(load_before[:2]) < IDLE_LOAD
+
+
 @dataclass
 class Exercise:
     chapter: str
@@ -250,7 +256,7 @@ def run_time_text(field: str, language: str, times: dict | None = None) -> str:
                 "an idle machine (1- and 5-minute load averages below {limit})",
                 limit=IDLE_LOAD,
             )
-            if max(times["load_before"][:2]) < IDLE_LOAD  # read from the loads it prints
+            if is_idle(times["load_before"])  # read from the loads the page prints
             else tr_in(language, "NOT FINAL: a trial run on a busy machine")
         ),
     }

@@ -83,7 +83,7 @@ def translated_paragraphs_see_the_glue() -> None:
 
 def translated_outputs(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: a chapter's notebook with the outputs of its translated run."""
-    from booktools.colab_harness import code_digest, with_run_outputs
+    from booktools.colab_harness import ran_this_code, with_run_outputs
     from mobilenet_lab.i18n import tr_in
 
     folder = app.config.translated_runs
@@ -97,7 +97,7 @@ def translated_outputs(app: Any, docname: str, source: list[str]) -> None:
         logger.warning(f"no translated run of {path.name} in {folder}: run `make colab`")
         return
     run = json.loads(run_file.read_text(encoding="utf-8"))
-    if run["metadata"].get("colab_faithful", {}).get("book_code_sha256") != code_digest(book):
+    if not ran_this_code(run, book):
         logger.warning(f"{run_file} ran other code than {path.name} has: run `make colab`")
         return
     language = app.config.language
