@@ -16,7 +16,8 @@ DEMO := _build/demo-extra/demo/demo.json
 CHROMIUM ?= /usr/bin/chromium
 BOOK_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 # The Korean site (issue 13): the same sources, translated by locale/ko/LC_MESSAGES/*.po.
-KO_BUILD := $(BIN)/python -m booktools.translation html --language ko -W
+TRANSLATION := $(BIN)/python -m booktools.translation
+KO_BUILD := $(TRANSLATION) html --language ko -W
 # Its outputs: the Korean reader edition, run as the Colab-faithful run runs it (`make colab` runs
 # it too, with the English reader edition under nbval and the Korean student edition).
 KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
@@ -80,16 +81,24 @@ nbval: $(STAMP)
 ## compared its outputs (glued values included) with the committed ones, so this build renders those
 ## outputs instead of executing every chapter again (BOOK_COMMITTED_OUTPUTS=1, see
 ## booktools/sphinxext/book_site.py; `make book` always executes).
+## The Korean build runs beside the English one (each keeps one core busy) and is copied into
+## _build/html/ko/ once both are done; its log follows the English build's.
 build-check: $(STAMP) vendor notebooks demo-models
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/ko
-	BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD)
-	$(KO_BUILD)
+	@mkdir -p _build
+	$(TRANSLATION) build --language ko -W > _build/ko-build.log 2>&1 & korean=$$!; \
+		BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD); english=$$?; \
+		wait $$korean; ko=$$?; cat _build/ko-build.log; echo "English build: exit $$english, Korean: exit $$ko"; \
+		test $$english = 0 && test $$ko = 0
+	$(TRANSLATION) install --language ko
 
 ## The notebook editions for Colab and Jupyter, in plain Markdown: _build/notebooks/reader/
-## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book).
+## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book);
+## the Korean ones in _build/notebooks/ko/, written beside the English ones.
 notebooks: $(STAMP)
-	$(BIN)/python -m booktools.editions --out $(EDITIONS)
-	$(BIN)/python -m booktools.editions --out $(EDITIONS) --language ko
+	$(BIN)/python -m booktools.editions --out $(EDITIONS) --language ko & korean=$$!; \
+		$(BIN)/python -m booktools.editions --out $(EDITIONS); english=$$?; \
+		wait $$korean && test $$english = 0
 student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
@@ -185,7 +194,7 @@ BROWSER_TESTS := $(BIN)/python -m booktools.book --json _build/book.json && \
 		ko/book/demo.html
 browser: $(STAMP) vendor browser-deps
 	@test -f _build/html/index.html || $(MAKE) build-check
-	$(BROWSER_TESTS)
+	export BROWSER_SHOTS=all; $(BROWSER_TESTS)
 
 ## Debian's chromium, and fonts for the Korean glossary and the checkers' ✅ ❌ ⏳ in screenshots.
 browser-deps:

@@ -298,7 +298,18 @@ def master_notebook(
         {"name": q.label, "points": q.points, "answers": q.names} for q in questions
     ]
     out.metadata["mobilenet_lab_build"] = release.version()
+    _stable_ids(out, {cell.id for cell in student.cells})
     return out
+
+
+def _stable_ids(nb: nbformat.NotebookNode, kept: set[str]) -> None:
+    """Give the cells written here (ids not in ``kept``) ids from their place and content
+    instead of nbformat's random ones, so that the same source writes the same notebook and an
+    assignment already built is not built again."""
+    for i, cell in enumerate(nb.cells):
+        if cell.get("id") not in kept:
+            digest = hashlib.sha256(f"{i}\0{cell.cell_type}\0{cell.source}".encode()).hexdigest()
+            cell.id = f"a{i:03d}-{digest[:8]}"
 
 
 def graded_chapters() -> list[registry.Chapter]:

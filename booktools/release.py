@@ -14,6 +14,7 @@ with every file dated ``SOURCE_DATE_EPOCH`` (1980), so the same sources give the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -34,10 +35,12 @@ PACKAGE_FILES = ("pyproject.toml", "README.md", "mobilenet_lab")
 ZIP_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip file can hold
 
 
-def runtime_pins() -> list[str]:
+@functools.cache
+def runtime_pins() -> tuple[str, ...]:
     """Every package the wheel needs, directly or not (extras left out), as ``name==version``
     at the version installed here, which built and graded the assignments; torch without its
-    local label (``2.13.0``, installed from PyTorch's CPU index)."""
+    local label (``2.13.0``, installed from PyTorch's CPU index). Read once per process (the
+    installed packages do not change while it runs)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     todo = [Requirement(text) for text in project["dependencies"]]
     pins: dict[str, str] = {}
@@ -50,7 +53,7 @@ def runtime_pins() -> list[str]:
             continue
         pins[name] = importlib.metadata.version(name).split("+")[0]
         todo += [Requirement(text) for text in importlib.metadata.requires(name) or []]
-    return [f"{name}=={pins[name]}" for name in sorted(pins)]
+    return tuple(f"{name}=={pins[name]}" for name in sorted(pins))
 
 
 def base_version() -> str:

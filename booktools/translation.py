@@ -13,8 +13,12 @@
   ``booktools/sphinxext/translated_glue.py``), nothing executed, built in ``_build/<lang>/`` and
   copied to ``_build/html/<lang>/`` after the English site. ``-W`` turns warnings into errors, as
   for the English build (a missing or stale run is one).
+- ``build`` and ``install``: the two halves of ``html``, so that ``make test`` builds the
+  translated site beside the English one (each build keeps one core busy) and copies it into
+  ``_build/html/<lang>/`` once both are done.
 
-Usage: python -m booktools.translation {gettext,pot,html} [--language ko] [-W] [--out DIR]
+Usage: python -m booktools.translation {gettext,pot,html,build,install} [--language ko] [-W]
+[--out DIR]
 """
 
 from __future__ import annotations
@@ -138,12 +142,24 @@ def write_answer_key(language: str) -> None:
 
 
 def html(language: str, strict: bool) -> int:
+    """Build the site in ``language`` and install it in the English site."""
+    return build(language, strict) or install(language)
+
+
+def build(language: str, strict: bool) -> int:
+    """Build the site in ``language`` into ``_build/<language>/html``."""
     work = ROOT / "_build" / language
     runs = ROOT / "_build" / "colab-runs" / language / "reader"  # booktools.colab_faithful
     overrides = {"language": language, "translated_runs": str(runs), **site_config(language)}
-    status = _build("html", work / "html", work / ".doctrees", overrides, strict)
-    if status:
-        return status
+    return _build("html", work / "html", work / ".doctrees", overrides, strict)
+
+
+def install(language: str) -> int:
+    """Copy the built site in ``language`` into ``_build/html/<language>/``."""
+    work = ROOT / "_build" / language
+    if not (work / "html" / "index.html").exists():
+        print(f"no {language} site in {work / 'html'}: build it first", file=sys.stderr)
+        return 1
     final = ROOT / "_build" / "html" / language
     shutil.rmtree(final, ignore_errors=True)
     shutil.copytree(work / "html", final)
@@ -158,7 +174,7 @@ def html(language: str, strict: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("gettext", "pot", "html"))
+    parser.add_argument("step", choices=("gettext", "pot", "html", "build", "install"))
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "gettext")
     parser.add_argument("--language", default="ko")
     parser.add_argument("-W", dest="strict", action="store_true", help="warnings are errors")
@@ -167,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         return gettext(args.language)
     if args.step == "pot":
         return pot(args.out)
+    if args.step == "install":
+        return install(args.language)
+    if args.step == "build":
+        return build(args.language, args.strict)
     return html(args.language, args.strict)
 
 

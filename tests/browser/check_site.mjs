@@ -10,7 +10,9 @@
 // (jupyterquiz): five questions rendered from the page itself, a wrong answer marked wrong and a
 // correct one marked correct, each with its feedback, in the page's language (the Korean chapters
 // show the Korean quiz, the English ones the English quiz, the other one hidden). Screenshots go
-// to _build/screenshots/ (the quiz, answered, also on its own: <page>__quiz.png).
+// to _build/screenshots/: every page at desktop width with BROWSER_SHOTS=all (`make browser`),
+// else the four pages below in each language (a full-page PNG costs a page about 2 s of CPU);
+// every quiz, answered, on its own: <page>__quiz.png.
 // Every convolution animation (mobilenet_lab.animations) goes live, its "Next step" button moves
 // it one step, the still stands in for it with reduced motion, and on a 390-px phone an
 // animation of two panels shows them one above the other, neither shrunk below 60%.
@@ -36,6 +38,7 @@ import {
 const SITE = path.resolve(process.argv[2] ?? path.join(ROOT, "_build/html"));
 const SHOTS = path.resolve(process.argv[3] ?? path.join(ROOT, "_build/screenshots"));
 const REPORTS = path.dirname(SHOTS);  // page-weight.json/.md and accessibility.json, next to SHOTS
+const ALL_SHOTS = process.env.BROWSER_SHOTS === "all";  // a desktop screenshot of every page
 // pages also photographed at the phone's width (<page>__phone.png), in every language
 const PHONE_SHOTS = new Set(["index.html", "book/04_depthwise_separable_convolution.html",
   "book/08_training.html", "book/demo.html"]);
@@ -110,7 +113,7 @@ async function checkPage(context, origin, page, failures) {
   info.axe = [...await axeViolations(tab), ...await figureAltViolations(tab)];
   axeProblems(info.axe).forEach(fail);
   const shot = path.join(SHOTS, page.replace(/\//g, "__").replace(/\.html$/, ".png"));
-  await tab.screenshot({ path: shot, fullPage: true });
+  if (ALL_SHOTS || PHONE_SHOTS.has(sourcePage(page))) await tab.screenshot({ path: shot, fullPage: true });
   info.phone = await phoneOverflow(tab, PHONE_SHOTS.has(sourcePage(page)) ? shot.replace(/\.png$/, "__phone.png") : null);
   phoneProblems(info.phone).forEach(fail);
   info.weight = weight;
