@@ -65,7 +65,7 @@ lint: $(STAMP)
 ## The unit tests, two processes at once (pytest-xdist, a test file per process): 81 s instead of
 ## about 150 s on two cores.
 unit: $(STAMP) demo-models
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --dist loadfile tests \
+	$(BIN)/python -m pytest -p no:cacheprovider -q --durations=8 -n 2 --dist loadfile tests \
 		--ignore=tests/test_student_edition.py \
 		--ignore=tests/test_notebook_editions.py --ignore=tests/test_assignments.py \
 		--ignore=tests/test_korean_outputs.py --ignore=tests/test_publish.py \
@@ -120,7 +120,7 @@ assignments: $(STAMP)
 ## Grade every assignment with `otter run` (no Docker): the reference solutions score full marks,
 ## the student notebooks 0, one wrong answer per chapter loses exactly its points.
 grading: $(STAMP) assignments
-	$(BIN)/python -m pytest -p no:cacheprovider -q tests/test_assignments.py
+	$(BIN)/python -m pytest -p no:cacheprovider -q --durations=8 tests/test_assignments.py
 
 ## What goes public, and nothing else (booktools/publish.py): _build/publish/site/ (the Pages site,
 ## both languages, the demo) and _build/publish/notebooks/ (the notebooks branch: both editions in
@@ -139,7 +139,7 @@ publish-test: $(STAMP) publish
 	$(BIN)/python -m pytest -p no:cacheprovider -q $(PUBLISH_TESTS)
 
 ## Both at once, as `make test` runs them (beside the browser test).
-PUBLISHED_TESTS := $(BIN)/python -m pytest -p no:cacheprovider -q $(PUBLISH_TESTS) $(EDITION_TESTS)
+PUBLISHED_TESTS := $(BIN)/python -m pytest -p no:cacheprovider -q --durations=8 $(PUBLISH_TESTS) $(EDITION_TESTS)
 published-test: $(STAMP) publish notebooks
 	$(PUBLISHED_TESTS)
 

@@ -53,13 +53,15 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import contextlib
 import hashlib
+import io
 import json
+import os
 import re
 import shutil
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -341,10 +343,12 @@ def write_assignment(
     run_otter: bool = True,
     catalog: Catalog | None = None,
     wheel: Path | None = None,
+    assigner: Executor | None = None,
 ) -> Path:
     """Write one chapter's otter source into ``out_dir/[ko/]<chapter>/`` and (``run_otter``)
-    run ``otter assign`` on it, unless its inputs are those of the assignment already there.
-    With ``wheel`` (English only), the autograder zip carries it."""
+    run ``otter assign`` on it (in ``assigner``'s processes, else in this one), unless its inputs
+    are those of the assignment already there. With ``wheel`` (English only), the autograder zip
+    carries it."""
     language = catalog.language if catalog is not None else LANGUAGES[0]
     folder = out_dir / registry.language_folder(language) / chapter.stem
     nb = nbformat.read(chapter.path, as_version=4)
@@ -368,21 +372,35 @@ def write_assignment(
     if wheel:
         shutil.copy(wheel, source / wheel.name)
     if run_otter:
-        _otter_assign(source, chapter.name)
+        _otter_assign(source, chapter.name, assigner)
         (folder / ".inputs").write_text(digest)
     return folder
 
 
-def _otter_assign(source: Path, name: str) -> None:
-    binary = Path(sys.executable).with_name("otter")
-    result = subprocess.run(
-        [str(binary), "assign", "--no-pdfs", name, "../dist"],
-        cwd=source,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise RuntimeError(f"otter assign failed for {name}:\n{result.stdout}{result.stderr}")
+def _otter_assign(source: Path, name: str, assigner: Executor | None = None) -> None:
+    """``otter assign --no-pdfs <name> ../dist`` in ``source``."""
+    error = (assigner.submit(_assign, str(source), name).result() if assigner else
+             _assign(str(source), name))  # fmt: skip
+    if error:
+        raise RuntimeError(f"otter assign failed for {name}:\n{error}")
+
+
+def _assign(source: str, name: str) -> str | None:
+    """otter assign in this process (a worker imports otter once for all its assignments, which
+    is most of what one ``otter assign`` command costs): None, or what went wrong and otter's
+    output. The working directory is ``source`` while it runs (one job per process at a time)."""
+    from otter.assign import main as otter_assign
+
+    output, cwd = io.StringIO(), os.getcwd()
+    try:
+        os.chdir(source)
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            otter_assign(name, "../dist", no_pdfs=True)
+    except Exception as err:  # otter's own errors, reported with its output
+        return f"{type(err).__name__}: {err}\n{output.getvalue()}"
+    finally:
+        os.chdir(cwd)
+    return None
 
 
 def write_all(
@@ -404,11 +422,12 @@ def write_all(
         own = None if catalog else wheel
         jobs += [(language, c, book, catalog, own) for c in chapters]
 
-    def one(job: tuple) -> Path:
-        language, chapter, book, catalog, own = job
-        return write_assignment(chapter, out_dir, book, run_otter, catalog, own)
+    with ProcessPoolExecutor(workers) as assigner, ThreadPoolExecutor(workers) as pool:
 
-    with ThreadPoolExecutor(workers) as pool:
+        def one(job: tuple) -> Path:
+            language, chapter, book, catalog, own = job
+            return write_assignment(chapter, out_dir, book, run_otter, catalog, own, assigner)
+
         folders = list(pool.map(one, jobs))
     return {(job[0], job[1].stem): folder for job, folder in zip(jobs, folders)}
 
