@@ -29,6 +29,11 @@ KO_BUILD := $(TRANSLATION) html --language ko -W
 # Its outputs: the Korean reader edition, run as the Colab-faithful run runs it (`make colab` runs
 # it too, with the English reader edition under nbval and the Korean student edition).
 KO_OUTPUTS := $(BIN)/python -m booktools.colab_faithful --editions ko-reader
+# $(call beside,FIRST,LOG,SECOND): FIRST in the background (its output into LOG, shown once both
+# are done) beside SECOND; fails when either fails. Each pair leaves a core idle when run in turn.
+beside = mkdir -p $(dir $(2)) && ( $(1) ) > $(2) 2>&1 & first=$$!; $(3); second=$$?; \
+	wait $$first; first=$$?; cat $(2); echo "$(notdir $(2)): exit $$first; beside it: exit $$second"; \
+	test $$first = 0 && test $$second = 0
 
 .PHONY: book test lint unit nbval build-check notebooks student student-test colab browser \
 	browser-deps vendor execute cuda-smoke clean lock demo-models translations assignments grading \
@@ -60,10 +65,7 @@ book: $(STAMP) vendor notebooks demo-models
 test: lint unit grading colab build-check publish notebooks vendor browser-deps
 	@# the publish tree's and the editions' tests (one process) beside the browser test: each
 	@# leaves much of the second core idle; the pytest output follows the browser test's
-	$(PUBLISHED_TESTS) > _build/published-test.log 2>&1 & tests=$$!; \
-		$(BROWSER_TESTS); browser=$$?; wait $$tests; published=$$?; \
-		cat _build/published-test.log; echo "published-test: exit $$published, browser: exit $$browser"; \
-		test $$published = 0 && test $$browser = 0
+	$(call beside,$(PUBLISHED_TESTS),_build/published-test.log,$(BROWSER_TESTS))
 	@echo; echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -93,20 +95,16 @@ nbval: $(STAMP)
 ## _build/html/ko/ once both are done; its log follows the English build's.
 build-check: $(STAMP) vendor notebooks demo-models
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/ko
-	@mkdir -p _build
-	$(TRANSLATION) build --language ko -W > _build/ko-build.log 2>&1 & korean=$$!; \
-		BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD); english=$$?; \
-		wait $$korean; ko=$$?; cat _build/ko-build.log; echo "English build: exit $$english, Korean: exit $$ko"; \
-		test $$english = 0 && test $$ko = 0
+	$(call beside,$(TRANSLATION) build --language ko -W,_build/ko-build.log,\
+		BOOK_COMMITTED_OUTPUTS=$(or $(BOOK_COMMITTED_OUTPUTS),1) $(BOOK_BUILD))
 	$(TRANSLATION) install --language ko
 
 ## The notebook editions for Colab and Jupyter, in plain Markdown: _build/notebooks/reader/
 ## (solutions folded) and _build/notebooks/student/ (solutions stubbed, zipped for the book);
 ## the Korean ones in _build/notebooks/ko/, written beside the English ones.
 notebooks: $(STAMP)
-	$(BIN)/python -m booktools.editions --out $(EDITIONS) --language ko & korean=$$!; \
-		$(BIN)/python -m booktools.editions --out $(EDITIONS); english=$$?; \
-		wait $$korean && test $$english = 0
+	$(call beside,$(BIN)/python -m booktools.editions --out $(EDITIONS) --language ko,\
+		_build/ko-editions.log,$(BIN)/python -m booktools.editions --out $(EDITIONS))
 student: notebooks
 
 ## Both editions: no MyST residue, every glued value present, links into the built site resolve;
